@@ -4,17 +4,47 @@
 import clara_keras as clara
 from clara_keras import layers as cl
 ```
+
+Submodules are imported lazily, so that `clara-keras --backend jax ...` can
+choose the Keras backend before Keras is imported.
 """
+
+import importlib
 
 __version__ = "0.1.0"
 
-from clara_keras import datasets
-from clara_keras import errors
-from clara_keras import layers
-from clara_keras import losses
-from clara_keras import metrics
-from clara_keras import models
-from clara_keras import params
-from clara_keras.models import Model
+_SUBMODULES = (
+    "callbacks",
+    "data",
+    "datasets",
+    "distribute",
+    "errors",
+    "layers",
+    "losses",
+    "metrics",
+    "models",
+    "optimizers",
+    "params",
+    "training",
+)
+# Public names re-exported at the top level: name -> module that defines it.
+_EXPORTS = {
+    "Model": "clara_keras.models",
+    "Trainer": "clara_keras.training",
+    "train": "clara_keras.training",
+    "load_model": "clara_keras.training",
+}
 
-__all__ = ["Model", "datasets", "errors", "layers", "losses", "metrics", "models", "params", "__version__"]
+__all__ = ["__version__", *_SUBMODULES, *_EXPORTS]
+
+
+def __getattr__(name):
+    if name in _SUBMODULES:
+        return importlib.import_module(f"clara_keras.{name}")
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'clara_keras' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(__all__)
