@@ -1,0 +1,53 @@
+"""Multi-class F1 score with micro / macro / weighted averaging."""
+
+from __future__ import annotations
+
+from keras import ops
+
+from clara_keras.api_export import clara_export
+from clara_keras.metrics._confusion_score import ConfusionScore
+
+__all__ = ["F1Score"]
+
+
+@clara_export("clara_keras.metrics.F1Score")
+class F1Score(ConfusionScore):
+    """F1 score: the harmonic mean of precision and recall, `2 tp / (2 tp + fp + fn)`.
+
+    `keras.metrics.F1Score` needs one-hot labels and thresholded scores. This
+    one takes integer or one-hot labels and probabilities or logits (arg-max,
+    i.e. single-label multi-class), or one score column for binary models.
+    It accumulates a confusion matrix over batches, so the result equals
+    scikit-learn's `f1_score(y, pred, average=..., labels=range(num_classes), zero_division=0)`.
+
+    Args:
+        num_classes: Integer >= 2, number of classes.
+        average: `"micro"`, `"macro"`, `"weighted"` (by class support),
+            `"binary"` (class 1 only; needs `num_classes=2`) or `None` (one
+            value per class). Defaults to `"macro"`.
+        threshold: Float, decision threshold for one-column binary scores.
+            Defaults to `0.5`.
+        name: String, metric name. Defaults to `"f1_score"`.
+        dtype: Metric dtype. Defaults to `None`.
+
+    Example:
+
+    ```python
+    m = clara_keras.metrics.F1Score(num_classes=3, average="weighted")
+    m.update_state([0, 1, 2, 2], [[0.8, 0.1, 0.1], [0.2, 0.7, 0.1], [0.1, 0.1, 0.8], [0.6, 0.3, 0.1]])
+    float(m.result())
+    ```
+    """
+
+    def __init__(
+        self,
+        num_classes: int,
+        average: str | None = "macro",
+        threshold: float = 0.5,
+        name: str = "f1_score",
+        dtype=None,
+    ):
+        super().__init__(num_classes=num_classes, average=average, threshold=threshold, name=name, dtype=dtype)
+
+    def _score(self, tp, predicted, actual):
+        return ops.divide_no_nan(2.0 * tp, predicted + actual)
