@@ -1,0 +1,130 @@
+"""Turn what users pass as data into something `model.fit` takes, deterministically (private).
+
+Arrays and `Dataset` mappings become `ArrayBatches`, a `keras.utils.PyDataset`
+whose batch order is a pure function of ``(seed, epoch)``: that is what makes a
+resumed run see exactly the batches an uninterrupted one would have seen.
+Any other `PyDataset` (e.g. `clara_keras.data.DataGenerator`) and `tf.data`
+datasets are passed to Keras unchanged.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import keras
+import numpy as np
+
+from clara_keras.errors import DataError
+from clara_keras.errors import ShapeError
+
+
+class ArrayBatches(keras.utils.PyDataset):
+    """Batches of in-memory arrays; shuffled per epoch from ``(seed, epoch)``."""
+
+    def __init__(self, x, y, batch_size: int, shuffle: bool, seed: int = 0, sample_weight=None, **kwargs):
+        super().__init__(**kwargs)
+        self.x, self.y, self.sample_weight = x, y, sample_weight
+        self.batch_size = int(batch_size)
+        self.shuffle = shuffle
+        self.seed = int(seed)
+        self.epoch = 0
+        self._order = None
+
+    def set_epoch(self, epoch: int) -> None:
+        self.epoch = int(epoch)
+        self._order = None
+
+    def _indices(self):
+        if self._order is None:
+            n = len(self.x)
+            if self.shuffle:
+                self._order = np.random.default_rng([self.seed, self.epoch]).permutation(n)
+            else:
+                self._order = np.arange(n)
+        return self._order
+
+    def __len__(self):
+        return math.ceil(len(self.x) / self.batch_size)
+
+    def __getitem__(self, index):
+        idx = self._indices()[index * self.batch_size : (index + 1) * self.batch_size]
+        xb = self.x[idx]
+        if self.y is None:
+            return (xb,)
+        if self.sample_weight is not None:
+            return xb, self.y[idx], self.sample_weight[idx]
+        return xb, self.y[idx]
+
+
+def _is_tf_dataset(obj) -> bool:
+    return type(obj).__module__.startswith("tensorflow") and hasattr(obj, "element_spec")
+
+
+def _as_arrays(role: str, data):
+    """``(x, y)`` from a tuple/list or a mapping with 'X' (and 'y'); ``None`` if not array-like."""
+    if isinstance(data, Mapping):
+        if "X" not in data:
+            raise DataError(f"`{role}` is a mapping without an 'X' entry. Received keys: {sorted(data)}")
+        return data["X"], data.get("y")
+    if isinstance(data, (tuple, list)) and len(data) in (1, 2):
+        return data[0], (data[1] if len(data) == 2 else None)
+    if isinstance(data, np.ndarray):
+        return data, None
+    return None
+
+
+def prepare(role: str, data, batch_size: int, shuffle: bool, seed: int, need_labels: bool = True):
+    """Return ``(fit_input, feature_shape, num_samples)`` for `model.fit`/`evaluate`."""
+    if isinstance(data, keras.utils.PyDataset):
+        return data, _pydataset_feature_shape(role, data), None
+    if _is_tf_dataset(data):
+        spec = data.element_spec
+        spec = spec[0] if isinstance(spec, tuple) else spec
+        return data, tuple(spec.shape[1:]) if spec.shape.rank else None, None
+    arrays = _as_arrays(role, data)
+    if arrays is None:
+        raise DataError(
+            f"`{role}` must be (X, y) arrays, a clara_keras.data.Dataset / mapping with 'X' and 'y', a "
+            f"keras.utils.PyDataset (e.g. clara_keras.data.DataGenerator) or a tf.data.Dataset. "
+            f"Received: {type(data).__name__}"
+        )
+    x, y = arrays
+    try:
+        x = np.asarray(x)
+    except Exception as exc:
+        raise DataError(f"`{role}` features cannot be read as an array: {exc}") from None
+    if x.ndim < 1 or len(x) == 0:
+        raise DataError(f"`{role}` has no samples. Received X with shape {x.shape}.")
+    if y is None:
+        if need_labels:
+            raise DataError(f"`{role}` has no labels ('y'); training and testing need labelled data.")
+    else:
+        y = np.asarray(y)
+        if len(y) != len(x):
+            raise DataError(
+                f"`{role}` has {len(x)} samples in X but {len(y)} labels in y; they must have the same length."
+            )
+    return ArrayBatches(x, y, batch_size=batch_size, shuffle=shuffle, seed=seed), tuple(x.shape[1:]), len(x)
+
+
+def _pydataset_feature_shape(role, data):
+    try:
+        batch = data[0]
+    except Exception as exc:
+        raise DataError(f"`{role}` PyDataset cannot produce its first batch: {exc}") from exc
+    x = batch[0] if isinstance(batch, (tuple, list)) else batch
+    shape = getattr(x, "shape", None)
+    return tuple(shape[1:]) if shape is not None else None
+
+
+def check_feature_shape(role: str, shape, expected) -> None:
+    """`ShapeError` if ``shape`` (without batch axis) differs from the model's ``expected``."""
+    if shape is None or expected is None:
+        return
+    expected = tuple(expected)
+    if len(shape) != len(expected) or any(e is not None and s != e for s, e in zip(shape, expected)):
+        raise ShapeError(
+            f"`{role}` features have shape {tuple(shape)} per sample, but the model expects {expected}. "
+            f"Pass data with the training feature shape."
+        )

@@ -1,0 +1,124 @@
+"""The resume state: one atomic `.npz` holding everything needed to continue a run exactly.
+
+Arrays: every model variable (weights, batch-norm statistics and the
+`SeedGenerator` states, i.e. dropout RNG), every optimizer variable
+(iteration counter, learning rate, moments), NumPy's global RNG key. A JSON
+string (stored as a NumPy unicode scalar, so loading needs no pickle) holds
+the epoch counter, history, best score, callback states, Python's RNG state
+and a fingerprint of the model. Being one file renamed into place, a crash
+leaves either the previous epoch's complete state or the new one.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import zipfile
+from typing import Any
+
+import keras
+import numpy as np
+
+from clara_keras import io_utils
+from clara_keras.errors import CheckpointError
+
+__all__ = ["model_fingerprint", "save_state", "load_state", "restore_variables", "capture_rng", "restore_rng"]
+
+FORMAT = "clara_keras.resume/1"
+
+
+def model_fingerprint(model: keras.Model) -> dict:
+    """Class, top-level layer classes and variable shapes: what must match to resume into ``model``."""
+    return {
+        "class": type(model).__name__,
+        "layers": [type(layer).__name__ for layer in model.layers],
+        "variables": [list(v.shape) for v in model.variables],
+    }
+
+
+def capture_rng() -> tuple[dict, dict[str, np.ndarray]]:
+    name, key, pos, has_gauss, cached = np.random.get_state()
+    version, internal, gauss = random.getstate()
+    meta = {
+        "numpy": {"name": name, "pos": int(pos), "has_gauss": int(has_gauss), "cached": float(cached)},
+        "python": {"version": version, "internal": list(internal), "gauss": gauss},
+    }
+    return meta, {"rng_numpy_key": np.asarray(key)}
+
+
+def restore_rng(meta: dict, arrays: dict[str, np.ndarray]) -> None:
+    n = meta["numpy"]
+    np.random.set_state((n["name"], arrays["rng_numpy_key"], n["pos"], n["has_gauss"], n["cached"]))
+    p = meta["python"]
+    random.setstate((p["version"], tuple(p["internal"]), p["gauss"]))
+
+
+def save_state(path, model: keras.Model, meta: dict[str, Any]) -> None:
+    """Atomically write the resume state of ``model`` (and its optimizer) with ``meta`` to ``path``."""
+    arrays: dict[str, np.ndarray] = {}
+    for i, v in enumerate(model.variables):
+        arrays[f"model_{i}"] = np.asarray(keras.ops.convert_to_numpy(v))
+    optimizer = getattr(model, "optimizer", None)
+    opt_vars = list(optimizer.variables) if optimizer is not None and optimizer.built else []
+    for i, v in enumerate(opt_vars):
+        arrays[f"optimizer_{i}"] = np.asarray(keras.ops.convert_to_numpy(v))
+    rng_meta, rng_arrays = capture_rng()
+    arrays.update(rng_arrays)
+    full = {
+        **meta,
+        "format": FORMAT,
+        "fingerprint": model_fingerprint(model),
+        "num_model_variables": len(model.variables),
+        "num_optimizer_variables": len(opt_vars),
+        "rng": rng_meta,
+    }
+    arrays["meta"] = np.array(json.dumps(full, default=io_utils._json_default))
+    with io_utils.atomic_write(path, "wb") as f:
+        np.savez(f, **arrays)
+
+
+def load_state(path) -> tuple[dict, dict[str, np.ndarray]]:
+    """``(meta, arrays)`` of a resume state; `CheckpointError` if missing, corrupt or foreign."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files}
+    except FileNotFoundError:
+        raise CheckpointError(f"No resume state at {path}: nothing to resume (train without resume first).") from None
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+        raise CheckpointError(f"The resume state {path} is corrupt or not a clara resume file: {exc}") from None
+    try:
+        meta = json.loads(str(arrays.pop("meta")))
+    except (KeyError, ValueError) as exc:
+        raise CheckpointError(f"The resume state {path} has no readable metadata: {exc}") from None
+    if meta.get("format") != FORMAT:
+        raise CheckpointError(
+            f"{path} is not a clara resume state (format {meta.get('format')!r}, expected {FORMAT!r})."
+        )
+    return meta, arrays
+
+
+def restore_variables(model: keras.Model, meta: dict, arrays: dict[str, np.ndarray], path="") -> None:
+    """Assign the saved model and optimizer variables; `CheckpointError` if ``model`` is a different model."""
+    expected = meta["fingerprint"]
+    actual = model_fingerprint(model)
+    if expected != actual:
+        diff = [k for k in ("class", "layers", "variables") if expected.get(k) != actual.get(k)]
+        raise CheckpointError(
+            f"The run state {path} was made with a different model (differs in: {', '.join(diff)}). "
+            f"Saved layers: {expected.get('layers')}; this model: {actual.get('layers')}. "
+            "Resume with the same architecture, or start a new run folder."
+        )
+    for i, v in enumerate(model.variables):
+        v.assign(arrays[f"model_{i}"])
+    n_opt = meta.get("num_optimizer_variables", 0)
+    if n_opt:
+        optimizer = model.optimizer
+        if not optimizer.built:
+            optimizer.build(model.trainable_variables)
+        if len(optimizer.variables) != n_opt:
+            raise CheckpointError(
+                f"The run state {path} has {n_opt} optimizer variables but this model's optimizer has "
+                f"{len(optimizer.variables)}: it was compiled with a different optimizer."
+            )
+        for i, v in enumerate(optimizer.variables):
+            v.assign(arrays[f"optimizer_{i}"])

@@ -1,0 +1,389 @@
+"""The training controller: train each epoch, validate, keep the best, test the best; crash-safe and resumable."""
+
+from __future__ import annotations
+
+import math
+import numbers
+import os
+from typing import Any
+
+import keras
+import numpy as np
+
+from clara_keras import io_utils
+from clara_keras.backend_utils import backend
+from clara_keras.backend_utils import set_seed
+from clara_keras.backend_utils import versions
+from clara_keras.callbacks._monitor import loss_is_finite
+from clara_keras.callbacks._monitor import resolve_mode
+from clara_keras.callbacks._monitor import scalar_logs
+from clara_keras.callbacks.best_model_checkpoint import BestModelCheckpoint
+from clara_keras.errors import CheckpointError
+from clara_keras.errors import ConfigError
+from clara_keras.errors import DataError
+from clara_keras.errors import ParamTypeError
+from clara_keras.training import _data
+from clara_keras.training import resume_state
+from clara_keras.training.run_dir import RunDir
+from clara_keras.training.run_dir import default_run_dir
+
+__all__ = ["Trainer"]
+
+
+def _positive_int(name: str, value) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) <= 0:
+        raise ConfigError(
+            f"Received an invalid value for `{name}`, expected a positive integer. Received: {name}={value!r}"
+        )
+    return int(value)
+
+
+def _model_param(model, key, fallback):
+    if hasattr(model, "get_params"):
+        value = model.get_params().get(key)
+        if value is not None:
+            return value
+    return fallback
+
+
+class _EpochSetter(keras.callbacks.Callback):
+    """First callback: tells the array batches which epoch starts (their order depends on it)."""
+
+    def __init__(self, *datasets):
+        super().__init__()
+        self.datasets = [d for d in datasets if isinstance(d, _data.ArrayBatches)]
+
+    def on_epoch_begin(self, epoch, logs=None):
+        for d in self.datasets:
+            d.set_epoch(epoch)
+
+
+class _RunRecorder(keras.callbacks.Callback):
+    """Last callback: restores callback states on resume, records history, writes history files and the resume state."""
+
+    def __init__(self, trainer: Trainer, callbacks, restore: dict | None):
+        super().__init__()
+        self.trainer = trainer
+        self.callbacks = callbacks
+        self.restore = restore
+
+    def on_train_begin(self, logs=None):
+        if self.restore:
+            states = self.restore.get("callbacks", [])
+            stateful = [cb for cb in self.callbacks if hasattr(cb, "get_state")]
+            for cb, saved in zip(stateful, states):
+                if saved.get("class") == type(cb).__name__:
+                    cb.set_state(saved["state"])
+            self.restore = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        t = self.trainer
+        row = {"epoch": epoch + 1, **scalar_logs(logs)}
+        t._rows = [r for r in t._rows if r["epoch"] < epoch + 1] + [row]
+        if not loss_is_finite(logs):
+            return  # a NaN epoch never becomes the resume point
+        t._write_history()
+        meta = {
+            "epoch": epoch + 1,
+            "epochs": t.epochs,
+            "rows": t._rows,
+            "backend": backend(),
+            "seed": t.seed,
+            "monitor": t.monitor,
+            "callbacks": [
+                {"class": type(cb).__name__, "state": cb.get_state()}
+                for cb in self.callbacks
+                if hasattr(cb, "get_state")
+            ],
+        }
+        resume_state.save_state(t.run.state, self.model, meta)
+
+
+class Trainer:
+    """Train each epoch, validate, keep the best weights, test the best; resumable after a crash.
+
+    It drives `model.fit`, so every Keras callback and all three backends
+    work. Around it, the Trainer adds: deterministic per-epoch shuffling of
+    array data (the order is a function of `seed` and the epoch), the best
+    model kept in `run_dir/best.keras` (atomic), the history written each
+    epoch, and after each completed epoch one atomic resume state (weights,
+    optimizer, epoch counter, RNG states, best score, history, callback
+    states). `Trainer(..., resume=True)` continues from it: the result is the
+    same as an uninterrupted run. The file layout is `RunDir`'s.
+
+    Args:
+        model: A compiled `keras.Model`, or a `clara_keras.Model` (compiled
+            from its parameters if not compiled yet).
+        train: Training data: `(X, y)` arrays, a `clara_keras.data.Dataset`
+            (or any mapping with `'X'` and `'y'`), a `keras.utils.PyDataset`
+            such as `clara_keras.data.DataGenerator`, or a `tf.data.Dataset`.
+        validation: Optional validation data, same forms.
+        test: Optional test data for `test()`, same forms.
+        epochs: Integer >= 1. Defaults to the model's `epochs` parameter (10).
+        monitor: Logged metric that selects the best epoch. Defaults to
+            `"val_loss"` with validation data, `"loss"` without.
+        mode: `"auto"`, `"min"` or `"max"`. Defaults to `"auto"`.
+        validation_freq: Integer >= 1, validate every N epochs. Defaults to `1`.
+        callbacks: List of Keras/Clara callbacks. Those with
+            `get_state`/`set_state` are resumed too.
+        run_dir: Run folder. Defaults to `runs/<timestamp>`.
+        resume: Bool, continue from `run_dir`'s resume state (it must exist).
+            Defaults to `False`.
+        seed: Integer seed for data order and global RNGs (`None`: no
+            seeding, array data still shuffled from seed 0). Defaults to `0`.
+        batch_size: Integer, for array data. Defaults to the model's
+            `batch_size` parameter (32).
+        shuffle: Bool, shuffle array training data each epoch. Defaults to `True`.
+        verbose: Keras `fit` verbosity. Defaults to `"auto"`.
+
+    Example:
+
+    ```python
+    import clara_keras as clara
+
+    trainer = clara.Trainer(model, train, validation=val, test=test, epochs=20,
+                            monitor="val_accuracy", run_dir="runs/digits")
+    trainer.fit()
+    scores = trainer.test()   # loads best.keras first
+    trainer.best_epoch, trainer.best_score, scores["test_accuracy"]
+    ```
+    """
+
+    def __init__(
+        self,
+        model: keras.Model,
+        train=None,
+        validation=None,
+        test=None,
+        epochs: int | None = None,
+        monitor: str | None = None,
+        mode: str = "auto",
+        validation_freq: int = 1,
+        callbacks: list | None = None,
+        run_dir: str | os.PathLike | None = None,
+        resume: bool = False,
+        seed: int | None = 0,
+        batch_size: int | None = None,
+        shuffle: bool = True,
+        verbose: Any = "auto",
+    ):
+        if not isinstance(model, keras.Model):
+            raise ParamTypeError(
+                f"`model` must be a keras.Model (e.g. clara_keras.Model). Received: {type(model).__name__}"
+            )
+        self.model = model
+        self.epochs = _positive_int("epochs", epochs if epochs is not None else _model_param(model, "epochs", 10))
+        self.batch_size = _positive_int(
+            "batch_size", batch_size if batch_size is not None else _model_param(model, "batch_size", 32)
+        )
+        self.validation_freq = _positive_int("validation_freq", validation_freq)
+        if monitor is None:
+            monitor = "val_loss" if validation is not None else "loss"
+        if not isinstance(monitor, str) or not monitor:
+            raise ConfigError(f"`monitor` must be the name of a logged metric. Received: monitor={monitor!r}")
+        if monitor.startswith("val_") and validation is None:
+            raise ConfigError(
+                f"`monitor={monitor!r}` is a validation metric, but no validation data was given. "
+                f"Pass `validation=...` or monitor a training metric such as {monitor[4:]!r}."
+            )
+        self.monitor = monitor
+        self.mode = resolve_mode(monitor, mode)
+        callbacks = list(callbacks or [])
+        for cb in callbacks:
+            if not isinstance(cb, keras.callbacks.Callback):
+                raise ParamTypeError(f"Every callback must be a keras.callbacks.Callback. Received: {cb!r}")
+        self.callbacks = callbacks
+        self.run = RunDir(run_dir if run_dir is not None else default_run_dir())
+        self.resume = bool(resume)
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
+            raise ConfigError(f"`seed` must be an integer or None. Received: seed={seed!r}")
+        self.seed = seed
+        self.shuffle = bool(shuffle)
+        self.verbose = verbose
+        self.train_data, self.validation_data, self.test_data = train, validation, test
+        self._rows: list[dict] = []
+        self._best = BestModelCheckpoint(self.run.best_model, monitor=self.monitor, mode=self.mode)
+        self.feature_shape = None
+        self.data_info: dict = {}
+        self.stopped_early = False
+
+    # -- results ---------------------------------------------------------------------------------
+    @property
+    def history(self) -> dict[str, list[float]]:
+        """Per-epoch logs of the whole run (resumed epochs included); NaN where a value was not logged."""
+        keys: list[str] = []
+        for row in self._rows:
+            keys += [k for k in row if k != "epoch" and k not in keys]
+        return {k: [float(r.get(k, math.nan)) for r in self._rows] for k in keys}
+
+    @property
+    def epochs_completed(self) -> int:
+        return self._rows[-1]["epoch"] if self._rows else 0
+
+    @property
+    def best_epoch(self) -> int | None:
+        """1-based epoch of the best monitored value (``None`` before any)."""
+        return self._best.best_epoch
+
+    @property
+    def best_score(self) -> float | None:
+        """Best value of `monitor`."""
+        return self._best.best
+
+    # -- training --------------------------------------------------------------------------------
+    def _ensure_ready(self, feature_shape) -> None:
+        model = self.model
+        if not model.built:
+            if feature_shape is None:
+                raise DataError("The model is not built and the feature shape of the training data is unknown.")
+            model.build((None, *feature_shape))
+        if getattr(model, "optimizer", None) is None or not getattr(model, "compiled", True):
+            if hasattr(model, "set_params") and hasattr(model, "get_params"):
+                model.compile()
+            else:
+                raise ConfigError("The model is not compiled. Call `model.compile(...)` before training.")
+        expected = tuple(model.input_shape[1:]) if hasattr(model, "input_shape") else None
+        _data.check_feature_shape("train", feature_shape, expected)
+
+    def _prepare(self, role, data, shuffle, seed):
+        fit_input, shape, n = _data.prepare(role, data, self.batch_size, shuffle=shuffle, seed=seed)
+        self.data_info[role] = {"feature_shape": list(shape) if shape is not None else None, "num_samples": n}
+        return fit_input, shape
+
+    def fit(self) -> Trainer:
+        """Train to `epochs` (from the resume state when `resume=True`); returns the Trainer."""
+        if self.train_data is None:
+            raise DataError("`Trainer.fit` needs training data: pass `train=...`.")
+        restore = None
+        if self.resume:
+            if not self.run.has_state():
+                raise CheckpointError(f"Cannot resume: {self.run.path} has no resume state ({RunDir.STATE}).")
+            restore, arrays = resume_state.load_state(self.run.state)
+            if restore.get("backend") != backend():
+                raise CheckpointError(
+                    f"The run in {self.run.path} was made on the {restore.get('backend')!r} backend; this process "
+                    f"runs {backend()!r}. Resume on the same backend (KERAS_BACKEND={restore.get('backend')})."
+                )
+        elif self.seed is not None:
+            set_seed(self.seed)
+        data_seed = self.seed if self.seed is not None else 0
+        train_input, shape = self._prepare("train", self.train_data, self.shuffle, data_seed)
+        self.feature_shape = shape
+        val_input = None
+        if self.validation_data is not None:
+            val_input, val_shape = self._prepare("validation", self.validation_data, False, data_seed)
+            _data.check_feature_shape("validation", val_shape, shape)
+        self._ensure_ready(shape)
+        self.run.create()
+        initial_epoch = 0
+        if restore is not None:
+            resume_state.restore_variables(self.model, restore, arrays, path=self.run.state)
+            resume_state.restore_rng(restore["rng"], arrays)
+            self._rows = list(restore.get("rows", []))
+            initial_epoch = int(restore["epoch"])
+        else:
+            self._rows = []
+        self._write_config()
+        user_and_best = [*self.callbacks, self._best]
+        recorder = _RunRecorder(self, user_and_best, restore)
+        callbacks = [_EpochSetter(train_input, val_input), *user_and_best, recorder]
+        if initial_epoch < self.epochs:
+            self.model.fit(
+                train_input,
+                validation_data=val_input,
+                epochs=self.epochs,
+                initial_epoch=initial_epoch,
+                validation_freq=self.validation_freq,
+                callbacks=callbacks,
+                verbose=self.verbose,
+            )
+        elif restore is not None:
+            recorder.on_train_begin()  # nothing left to train: still restore the best score
+        self.stopped_early = self.epochs_completed < self.epochs
+        return self
+
+    # -- testing ---------------------------------------------------------------------------------
+    def load_best(self) -> keras.Model:
+        """Load the weights of `run_dir/best.keras` into the model (`CheckpointError` if absent)."""
+        path = self.run.best_model
+        if not path.is_file():
+            raise CheckpointError(
+                f"No best model at {path}: no epoch produced a finite {self.monitor!r} yet (train first)."
+            )
+        if not self.model.built:
+            from clara_keras.training.loading import load_model
+
+            self.model.set_weights(load_model(path).get_weights())
+            return self.model
+        try:
+            self.model.load_weights(path)
+        except Exception as exc:
+            raise CheckpointError(f"Cannot load the best weights from {path}: {exc}") from None
+        return self.model
+
+    def test(self, data=None, load_best: bool = True) -> dict[str, float]:
+        """Evaluate on `data` (default: the `test` data) after loading the best weights.
+
+        Returns:
+            A dict `{"test_loss": ..., "test_<metric>": ...}`.
+        """
+        data = self.test_data if data is None else data
+        if data is None:
+            raise DataError("`Trainer.test` needs test data: pass `test=...` to the Trainer or to `test()`.")
+        test_input, shape = self._prepare("test", data, False, 0)
+        expected = self.feature_shape
+        if expected is None and self.model.built:
+            expected = tuple(self.model.input_shape[1:])
+        _data.check_feature_shape("test", shape, expected)
+        if load_best:
+            self.load_best()
+        scores = self.model.evaluate(test_input, verbose=0, return_dict=True)
+        return {f"test_{k}": float(np.asarray(v)) for k, v in scalar_logs(scores).items()}
+
+    # -- files -----------------------------------------------------------------------------------
+    def config(self) -> dict:
+        """What `config.json` records: parameters, model, data shapes, trainer settings, backend, versions, seed."""
+        from clara_keras import params as P
+
+        model = self.model
+        params = P.serialize_params(model.get_params()) if hasattr(model, "get_params") else {}
+        optimizer = getattr(model, "optimizer", None)
+        return {
+            "params": params,
+            "model": {
+                "class": type(model).__name__,
+                "name": model.name,
+                "type": getattr(model, "type", None),
+                "num_params": int(model.count_params()) if model.built else None,
+                "layers": [type(layer).__name__ for layer in model.layers],
+                "optimizer": keras.saving.serialize_keras_object(optimizer) if optimizer is not None else None,
+            },
+            "data": self.data_info,
+            "trainer": {
+                "epochs": self.epochs,
+                "batch_size": self.batch_size,
+                "monitor": self.monitor,
+                "mode": self.mode,
+                "validation_freq": self.validation_freq,
+                "shuffle": self.shuffle,
+                "callbacks": [type(cb).__name__ for cb in self.callbacks],
+            },
+            "seed": self.seed,
+            "backend": backend(),
+            "versions": versions(),
+        }
+
+    def _write_config(self) -> None:
+        io_utils.atomic_write_json(self.run.config, self.config())
+
+    def _write_history(self) -> None:
+        hist = self.history
+        io_utils.atomic_write_json(
+            self.run.history_json, {k: [None if math.isnan(v) else v for v in vals] for k, vals in hist.items()}
+        )
+        keys = list(hist)
+        lines = ["epoch," + ",".join(keys)]
+        for i, row in enumerate(self._rows):
+            cells = ["" if math.isnan(hist[k][i]) else f"{hist[k][i]:.8g}" for k in keys]
+            lines.append(f"{row['epoch']}," + ",".join(cells))
+        io_utils.atomic_write_text(self.run.history_csv, "\n".join(lines) + "\n")
