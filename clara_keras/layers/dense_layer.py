@@ -3,6 +3,7 @@ from __future__ import annotations
 import keras
 
 from clara_keras.api_export import clara_export
+from clara_keras.layers._checks import check_activation
 from clara_keras.layers._checks import check_positive_int
 
 
@@ -32,4 +33,4 @@ class DenseLayer(keras.layers.Dense):
     """
 
     def __init__(self, units: int, activation=None, **kwargs):
-        super().__init__(units=check_positive_int("units", units), activation=activation, **kwargs)
+        super().__init__(units=check_positive_int("units", units), activation=check_activation(activation), **kwargs)

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import keras
+
+from clara_keras.api_export import clara_export
+from clara_keras.layers._checks import check_activation
+from clara_keras.layers._checks import check_int_tuple
+from clara_keras.layers._checks import check_padding
+from clara_keras.layers._checks import check_positive_int
+from clara_keras.layers._checks import check_window_fits
+
+
+@clara_export("clara_keras.layers.SeparableConv2DLayer")
+class SeparableConv2DLayer(keras.layers.SeparableConv2D):
+    """Depthwise-separable 2-D convolution: `keras.layers.SeparableConv2D` under Clara's name.
+
+    A depthwise convolution per input channel followed by a 1x1 pointwise
+    convolution mixing the channels; far fewer weights than a `Conv2DLayer`.
+
+    Args:
+        filters: Integer, number of output channels. Must be positive.
+        kernel_size: Integer or tuple of 2 integers. Defaults to `(3, 3)`.
+        strides: Integer or tuple of 2 integers. Defaults to `1`.
+        padding: `"valid"` or `"same"`. Defaults to `"valid"`.
+        dilation_rate: Integer or tuple of 2 integers. Defaults to `1`.
+        depth_multiplier: Integer, depthwise output channels per input channel.
+            Defaults to `1`.
+        activation: Activation name or callable. Defaults to `None`.
+        **kwargs: Every other `keras.layers.SeparableConv2D` argument.
+
+    Input shape:
+        4-D tensor `(batch, rows, cols, channels)` (channels last).
+
+    Output shape:
+        4-D tensor `(batch, new_rows, new_cols, filters)`.
+
+    Raises:
+        ConfigError: on invalid arguments.
+        ShapeError: at build time if the kernel is larger than the input with
+            `padding="valid"`.
+
+    Example:
+
+    ```python
+    layer = clara_keras.layers.SeparableConv2DLayer(filters=8, kernel_size=3)
+    y = layer(np.ones((2, 8, 8, 3)))  # shape (2, 6, 6, 8)
+    ```
+    """
+
+    def __init__(
+        self,
+        filters: int,
+        kernel_size=(3, 3),
+        strides=1,
+        padding: str = "valid",
+        dilation_rate=1,
+        depth_multiplier: int = 1,
+        activation=None,
+        **kwargs,
+    ):
+        super().__init__(
+            filters=check_positive_int("filters", filters),
+            kernel_size=check_int_tuple("kernel_size", kernel_size, 2),
+            strides=check_int_tuple("strides", strides, 2),
+            padding=check_padding(padding),
+            dilation_rate=check_int_tuple("dilation_rate", dilation_rate, 2),
+            depth_multiplier=check_positive_int("depth_multiplier", depth_multiplier),
+            activation=check_activation(activation),
+            **kwargs,
+        )
+
+    def build(self, input_shape):
+        check_window_fits(
+            self.name, "kernel_size", self.kernel_size, input_shape, self.padding, self.data_format, self.dilation_rate
+        )
+        super().build(input_shape)
