@@ -50,16 +50,16 @@ class MinMaxScale(Scaler):
 
     def _span(self):
         span = self.data_max - self.data_min
-        return np.where(span > 0, span, 1.0).astype(np.float32)
+        return np.where(span > 0, span, 1.0)
 
     def _transform(self, x):
         low, high = self.feature_range
-        out = (x - self.data_min.astype(np.float32)) / self._span() * (high - low) + low
+        out = (x - self.data_min) / self._span() * (high - low) + low
         return np.clip(out, low, high) if self.clip else out
 
     def _inverse(self, x):
         low, high = self.feature_range
-        return (x - low) / (high - low) * self._span() + self.data_min.astype(np.float32)
+        return (x - low) / (high - low) * self._span() + self.data_min
 
     def _state(self):
         return {"data_min": self.data_min.tolist(), "data_max": self.data_max.tolist()}

@@ -131,7 +131,10 @@ class Scaler:
         acc["count"] = count
         acc["shift"] = shift
         self.input_shape = tuple(int(s) for s in shape[1:])
-        self._fit(acc, stat_shape[1:])
+        shape_kept = list(stat_shape[1:])
+        while shape_kept and shape_kept[0] == 1:  # leading 1s are implied by broadcasting
+            shape_kept.pop(0)
+        self._fit(acc, tuple(shape_kept))
         return self
 
     @staticmethod
@@ -172,12 +175,12 @@ class Scaler:
             extra = {k: v for k, v in x.items() if k not in ("X", "y", "classes")}
             return Dataset(X=self.transform(x["X"]), y=x.get("y"), classes=x.get("classes"), meta=x.meta, **extra)
         x = self._check_ready(x)
-        return self._transform(x.astype(np.float32, copy=False)).astype(np.float32, copy=False)
+        return self._transform(x).astype(np.float32, copy=False)
 
     def inverse_transform(self, x) -> np.ndarray:
         """Undo `transform`."""
         x = self._check_ready(x)
-        return self._inverse(x.astype(np.float32, copy=False)).astype(np.float32, copy=False)
+        return self._inverse(x).astype(np.float32, copy=False)
 
     def fit_transform(self, data):
         """`fit` then `transform` the same (training) data."""

@@ -50,13 +50,13 @@ class Standardize(Scaler):
         self.std = np.sqrt(var).reshape(stat_shape).astype(np.float64)
 
     def _scale(self):
-        return np.where(self.std > self.epsilon, self.std, 1.0).astype(np.float32)
+        return np.where(self.std > self.epsilon, self.std, 1.0)
 
     def _transform(self, x):
-        return (x - self.mean.astype(np.float32)) / self._scale()
+        return (x - self.mean) / self._scale()
 
     def _inverse(self, x):
-        return x * self._scale() + self.mean.astype(np.float32)
+        return x * self._scale() + self.mean
 
     def _state(self):
         return {"mean": self.mean.tolist(), "std": self.std.tolist()}
