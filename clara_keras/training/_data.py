@@ -29,20 +29,19 @@ class ArrayBatches(keras.utils.PyDataset):
         self.shuffle = shuffle
         self.seed = int(seed)
         self.epoch = 0
-        self._order = None
+        self._cache = (None, None)  # (epoch, order): one tuple, so a stale prefetch thread cannot mix them
 
     def set_epoch(self, epoch: int) -> None:
         self.epoch = int(epoch)
-        self._order = None
 
     def _indices(self):
-        if self._order is None:
+        epoch = self.epoch
+        cached_epoch, order = self._cache
+        if cached_epoch != epoch:
             n = len(self.x)
-            if self.shuffle:
-                self._order = np.random.default_rng([self.seed, self.epoch]).permutation(n)
-            else:
-                self._order = np.arange(n)
-        return self._order
+            order = np.random.default_rng([self.seed, epoch]).permutation(n) if self.shuffle else np.arange(n)
+            self._cache = (epoch, order)
+        return order
 
     def __len__(self):
         return math.ceil(len(self.x) / self.batch_size)

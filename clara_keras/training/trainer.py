@@ -294,6 +294,9 @@ class Trainer:
                 epochs=self.epochs,
                 initial_epoch=initial_epoch,
                 validation_freq=self.validation_freq,
+                # Array data is shuffled by ArrayBatches from (seed, epoch); Keras's own PyDataset shuffling
+                # (batch order from NumPy's global RNG) is kept for user PyDatasets only.
+                shuffle=self.shuffle and not isinstance(train_input, _data.ArrayBatches),
                 callbacks=callbacks,
                 verbose=self.verbose,
             )

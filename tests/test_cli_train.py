@@ -1,0 +1,56 @@
+"""`clara-keras train`: options, run folder, --resume, errors; the default run reaches 0.97 test accuracy."""
+
+import json
+import os
+import time
+
+import pytest
+
+from clara_keras import cli
+
+
+def _run(capsys, *argv):
+    status = cli.main(["train", *map(str, argv)])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_short_run_then_resume(tmp_path, capsys):
+    out = tmp_path / "run"
+    status, stdout, _ = _run(
+        capsys, "--epochs", 2, "--batch-size", 128, "--lr", 0.003, "--seed", 4, "--out", out, "--verbose", 0
+    )
+    assert status == 0 and "test accuracy" in stdout and str(out) in stdout
+    names = set(os.listdir(out))
+    assert {"best.keras", "history.csv", "history.json", "learning_curves.png", "confusion_matrix.png"} <= names
+    assert {"config.json", "report.md", "result.json", "state"} <= names
+    config = json.loads((out / "config.json").read_text())
+    assert config["params"]["learning_rate"] == 0.003 and config["trainer"]["batch_size"] == 128 and config["seed"] == 4
+    status, stdout, _ = _run(capsys, "--resume", out, "--epochs", 3, "--verbose", 0)
+    assert status == 0
+    hist = json.loads((out / "history.json").read_text())
+    assert len(hist["loss"]) == 3
+    assert json.loads((out / "config.json").read_text())["trainer"]["epochs"] == 3
+
+
+def test_bad_resume_is_one_line_exit_2(tmp_path, capsys):
+    status, _, err = _run(capsys, "--resume", tmp_path / "nowhere")
+    assert status == 2 and "config.json is missing" in err and len(err.strip().splitlines()) == 1
+    out = tmp_path / "run"
+    assert _run(capsys, "--epochs", 1, "--batch-size", 256, "--out", out, "--verbose", 0)[0] == 0
+    status, _, err = _run(capsys, "--resume", out, "--lr", 0.5)
+    assert status == 2 and "--lr differ" in err
+    status, _, err = _run(capsys, "--epochs", 0)
+    assert status == 2 and "positive integer" in err
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_default_run_reaches_097_quickly(tmp_path, capsys):
+    start = time.perf_counter()
+    status, stdout, _ = _run(capsys, "--out", tmp_path / "run", "--verbose", 0)
+    elapsed = time.perf_counter() - start
+    assert status == 0
+    result = json.loads((tmp_path / "run" / "result.json").read_text())
+    assert result["test_accuracy"] >= 0.97, result
+    assert elapsed < 120, elapsed
