@@ -64,6 +64,9 @@ def test_parser_runs_python_blocks_and_skips_marked_ones():
             "``` {.python .annotate}",
             "d = 4",
             "```",
+            '```python title="job.py"',
+            "print('in a file')",
+            "```",
         ]
     )
     page = tb.parse_text(text)
@@ -72,7 +75,9 @@ def test_parser_runs_python_blocks_and_skips_marked_ones():
         ("check", 15, "assert a == 1\n"),
         ("code", 20, "b = a + 1\n\nc = b\n"),
         ("code", 27, "d = 4\n"),
+        ("file", 30, "print('in a file')\n"),
     ]
+    assert page.blocks[-1].filename == "job.py"
     assert page.skipped == (9,)
     assert page.backends == ("tensorflow", "torch")
 
@@ -84,6 +89,16 @@ def test_parser_rejects_unclosed_fence_and_unknown_backend():
         tb.parse_text("<!-- check\nassert True\n")
     with pytest.raises(ValueError, match="unknown backend"):
         tb.parse_text("<!-- backends: tensorflow theano -->")
+
+
+def test_file_blocks_are_written_not_run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    page = tb.parse_text('```python title="job.py"\nraise SystemExit(3)\n```\n```python\nimport runpy\n```\n')
+    namespace = {}
+    for block in page.blocks:
+        tb.run_block(block, "page.md", namespace)
+    assert (tmp_path / "job.py").read_text() == "raise SystemExit(3)\n"
+    assert "runpy" in namespace
 
 
 def test_tracebacks_point_at_the_markdown_line(tmp_path):
@@ -131,7 +146,7 @@ def test_tutorial_page_runs(path, tmp_path, monkeypatch):
     keras.backend.clear_session()
     namespace = {"__name__": "__main__", "__file__": str(path)}
     for block in page.blocks:
-        exec(tb.compile_block(block, path), namespace)
+        tb.run_block(block, path, namespace)
 
 
 # -- the site -------------------------------------------------------------------------------------

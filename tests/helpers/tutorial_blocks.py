@@ -11,6 +11,9 @@ The rules, also written down for page authors in ``tutorials/contributing.md``:
 - A hidden check is an HTML comment that starts with ``<!-- check`` and ends with ``-->``; the lines
   in between are Python, run at that point of the page like a visible block (use them for
   ``assert`` statements that would distract a reader).
+- A Python block with a file name as its title, `` ```python title="train.py" `` (Material shows
+  the name above the block), is not run in the page: its code is written to that file in the
+  working directory, so that later blocks can run it as a script (for example in subprocesses).
 - A page says on which backends it runs with ``<!-- backends: tensorflow jax torch -->`` anywhere
   in it; without it a page runs on TensorFlow only.
 """
@@ -31,6 +34,8 @@ _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^
 _NO_RUN = re.compile(r"^[ \t]*<!--[ \t]*no-run[ \t]*-->[ \t]*$")
 _CHECK_OPEN = re.compile(r"^(?P<indent>[ \t]*)<!--[ \t]*check[ \t]*$")
 _CHECK_CLOSE = re.compile(r"^[ \t]*-->[ \t]*$")
+_TITLE = re.compile(r"""title=(?P<q>["'])(?P<title>[^"']*)(?P=q)""")
+_FILENAME = re.compile(r"^[\w.-]+\.py$")
 _BACKENDS = re.compile(r"<!--[ \t]*backends:(?P<names>[^>]*)-->")
 
 
@@ -41,12 +46,15 @@ class Block:
     Attributes:
         code: The source, dedented.
         lineno: 1-based line of the first code line in the Markdown file.
-        kind: ``"code"`` (a visible block) or ``"check"`` (a hidden check).
+        kind: ``"code"`` (a visible block), ``"check"`` (a hidden check) or ``"file"`` (a block
+            titled with a file name, written to that file instead of being run).
+        filename: For ``"file"`` blocks, the file name.
     """
 
     code: str
     lineno: int
     kind: str = "code"
+    filename: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -115,11 +123,16 @@ def parse_text(text: str, path: Path | None = None) -> Page:
                 j += 1
             if j == len(lines):
                 raise ValueError(f"{where}:{i + 1}: code fence {mark!r} is never closed.")
-            if _language(fence.group("info")) in RUN_LANGUAGES:
+            info = fence.group("info")
+            if _language(info) in RUN_LANGUAGES:
+                title = _TITLE.search(info)
+                code = _dedent(lines[start:j], indent)
                 if no_run_pending:
                     skipped.append(start + 1)
+                elif title and _FILENAME.match(title.group("title")):
+                    blocks.append(Block(code, start + 1, "file", title.group("title")))
                 else:
-                    blocks.append(Block(_dedent(lines[start:j], indent), start + 1, "code"))
+                    blocks.append(Block(code, start + 1, "code"))
             no_run_pending = False
             i = j + 1
             continue
@@ -140,6 +153,14 @@ def parse_page(path: str | Path) -> Page:
     """Parse a Markdown file into a `Page`."""
     path = Path(path)
     return parse_text(path.read_text(encoding="utf-8"), path)
+
+
+def run_block(block: Block, path: str | Path, namespace: dict) -> None:
+    """Run one block in ``namespace`` (or write it to its file, for ``"file"`` blocks)."""
+    if block.kind == "file":
+        Path(block.filename).write_text(block.code, encoding="utf-8")
+        return
+    exec(compile_block(block, path), namespace)
 
 
 def compile_block(block: Block, path: str | Path):
