@@ -179,8 +179,8 @@ def launch_local(
                 break
             time.sleep(0.1)
         if status:
-            _stop(procs)
             bad = [n for n, p in zip(names, procs) if p.returncode not in (0, None)]
+            _stop(procs)
             with lock:
                 out.write(f"clara-keras launch: failed ({', '.join(bad) or 'timeout'}), exit status {status}\n")
         for t in pumps:

@@ -515,7 +515,6 @@ class MultiWorkerTrainer:
         """
         import keras
 
-        tf = __import__("tensorflow")
         if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
             raise ConfigError(
                 f"Received an invalid value for `epochs`, expected a positive integer. Received: {epochs!r}"
@@ -541,6 +540,11 @@ class MultiWorkerTrainer:
         self._broadcast_weights()
         if state["epoch"]:
             self.resumed_from_epoch = int(state["epoch"])
+            print(
+                f"clara_keras: resuming from the backup of epoch {self.resumed_from_epoch} "
+                f"({os.path.join(self.run_dir or '', BACKUP_DIR)})",
+                flush=True,
+            )
         self.history = {k: list(v) for k, v in state["history"].items()}
         self.best_score, self.best_epoch = state["best"], state["best_epoch"]
         wait = int(state["wait"])

@@ -2,7 +2,7 @@
 
 Usage: python mw_worker.py OUT_DIR EPOCHS [--pause-epoch E]
 
-Trains the digits CNN (no dropout, so runs are comparable) with
+Trains the digits CNN (no dropout, plain SGD, so runs are comparable) with
 `clara_keras.distribute.fit_multi_worker` and saves this worker's final
 weights to OUT_DIR/weights-<rank>.npz. With ``--pause-epoch E`` worker 1
 prints a marker in epoch E and sleeps, so a test can kill it there.
@@ -29,6 +29,8 @@ def main(argv):
 
     info = dist.cluster_info()
     rank = 0 if info is None else info.rank
+    if os.environ.get("CLARA_TEST_FLOAT64"):
+        keras.config.set_floatx("float64")  # float noise cannot then grow into visible drift
     keras.utils.set_random_seed(0)
     train, val, _ = load_digits_splits(seed=0)
     model = digits_cnn(dropout_prob=0.0)
