@@ -1,0 +1,116 @@
+"""Smoke test of the benchmarks: each `--quick` run on the current backend writes a valid result JSON.
+
+Timings are never asserted (the machines are shared and noisy); what is checked
+is that each bench runs end to end in-process, that its record has the keys
+`benchmarks/run_all.py` and the docs read, that its ratios are finite and
+positive, and that `run_all.py` renders the records into Markdown.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import math
+import sys
+from pathlib import Path
+
+import keras
+import pytest
+
+BENCH_DIR = Path(__file__).resolve().parents[2] / "benchmarks"
+sys.path.insert(0, str(BENCH_DIR))
+
+common = importlib.import_module("common")
+
+# bench module -> (row keys every row has, ratio keys that must be finite and > 0)
+EXPECTED = {
+    "bench_overhead": (
+        {"workload", "candidate", "input", "s_per_epoch", "steps_per_s", "vs_plain_keras"},
+        ("vs_plain_keras", "steps_per_s"),
+    ),
+    "bench_backends": (
+        {"candidate", "s_per_epoch", "samples_per_s", "vs_native_torch", "vs_plain_keras"},
+        ("vs_native_torch", "vs_plain_keras"),
+    ),
+    "bench_roofline": ({"candidate", "gflops", "fraction_of_peak"}, ("gflops", "fraction_of_peak")),
+    "bench_checkpoint": ({"workload", "candidate", "s_per_epoch", "time_vs_none"}, ("time_vs_none",)),
+}
+
+
+def _run_quick(module_name: str, out: Path) -> dict:
+    module = importlib.import_module(module_name)
+    assert module.main(["--quick", "--out", str(out)]) == 0
+    backend = keras.config.backend()
+    path = out / f"{module.BENCH}_{backend}_quick.json"
+    assert path.is_file(), sorted(p.name for p in out.iterdir())
+    return json.loads(path.read_text())
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("module_name", sorted(EXPECTED))
+def test_quick_run_writes_valid_json(module_name, tmp_path):
+    record = _run_quick(module_name, tmp_path)
+    row_keys, ratio_keys = EXPECTED[module_name]
+    assert set(common.RESULT_KEYS) <= set(record)
+    assert record["backend"] == keras.config.backend()
+    assert record["quick"] is True
+    assert record["versions"]["keras"] == keras.__version__
+    assert record["machine"]["cpu_count"] >= 1
+    assert record["rows"], "a bench must report at least one row"
+    for row in record["rows"]:
+        assert row_keys <= set(row), (row_keys - set(row), row)
+        for key in ratio_keys:
+            assert math.isfinite(row[key]) and row[key] > 0, (key, row)
+        assert all(t > 0 for t in row.get("times_s", [1.0]))
+    for t in record["targets"]:
+        assert t["status"] in ("met", "MISSED")
+        assert math.isfinite(t["value"])
+    # run_all renders it: one section titled after the bench, every row's candidate in the table.
+    run_all = importlib.import_module("run_all")
+    page = run_all.build_report([record], [], quick=True)
+    assert run_all.TITLES[record["bench"]] in page
+    for row in record["rows"]:
+        assert str(row["candidate"]) in page
+
+
+def test_flop_count_matches_hand_count():
+    flops = common.mid_cnn_forward_flops()
+    macs = 32 * 32 * 32 * 27 + 32 * 32 * 32 * 288 + 16 * 16 * 64 * 288 + 16 * 16 * 64 * 576 + 4096 * 128 + 128 * 10
+    conv_dense = sum(v for k, v in flops.items() if k.startswith(("conv", "dense")))
+    assert 2 * macs < conv_dense < 2 * macs * 1.01  # bias/ReLU add < 1 %
+
+
+def test_interleaved_rotates_order_and_counts():
+    calls = []
+    times = common.interleaved({"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}, reps=3, warmup=2)
+    assert calls == ["a", "a", "b", "b", "a", "b", "b", "a", "a", "b"]
+    assert {k: len(v) for k, v in times.items()} == {"a": 3, "b": 3}
+    assert common.paired_ratio([2.0, 4.0, 6.0], [1.0, 1.0, 3.0]) == 2.0
+    assert common.verdict(0.96, 0.97) == "MISSED" and common.verdict(1.04, 1.05, higher_is_better=False) == "met"
+
+
+def test_report_lists_targets_and_failed_runs(tmp_path):
+    run_all = importlib.import_module("run_all")
+    record = common.result(
+        "overhead",
+        quick=False,
+        settings={},
+        rows=[{"candidate": "clara", "vs_plain_keras": 0.95, "times_s": [1.0]}],
+        targets=[common.target("clara vs keras", 0.95, 0.97)],
+        backend="jax",
+    )
+    common.write_result(record, tmp_path)
+    assert [r["bench"] for r in common.load_results(tmp_path)] == ["overhead"]
+    assert common.load_results(tmp_path, quick=True) == []
+    page = run_all.build_report(
+        common.load_results(tmp_path), [{"bench": "roofline", "backend": "torch", "status": "exit 1"}], False
+    )
+    assert "| overhead | jax | clara vs keras | 0.95 | >= 0.97x | MISSED |" in page
+    assert "| roofline | torch | exit 1 |" in page
+    assert "times_s" not in page
+    script = tmp_path / "bench_x.py"
+    script.write_text('BACKENDS = ("tensorflow", "torch")\n')
+    assert run_all.declared_backends(script) == ("tensorflow", "torch")
+    script.write_text("import os\n")
+    assert run_all.declared_backends(script) == run_all.ALL_BACKENDS
