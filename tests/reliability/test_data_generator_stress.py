@@ -216,3 +216,29 @@ def test_steps_per_epoch_below_len_trains(mode, tmp_path):
     assert len(rows) >= 3 * 2  # at least the batches the 3 x 2 steps trained on were produced
     for _, epoch, index, idx in rows:  # every batch produced is a genuine batch of its epoch's order
         assert idx == gen.epoch_indices(epoch)[index * BATCH : (index + 1) * BATCH].tolist()
+
+
+class StepCounter(keras.callbacks.Callback):
+    def on_train_begin(self, logs=None):
+        self.steps: list[int] = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.steps.append(0)
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.steps[-1] += 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="with steps_per_epoch < len(generator) Keras keeps one iterator across epochs: every "
+    "ceil(len / steps_per_epoch)-th epoch is cut short ('Your input ran out of data') and the generator's "
+    "order changes mid-pass (DataGenerator.on_epoch_end runs every Keras epoch)",
+)
+@pytest.mark.timeout(120)
+def test_steps_per_epoch_below_len_trains_full_epochs(tmp_path):
+    x, y = _data()
+    gen = DataGenerator(Dataset(X=x, y=y, classes=["a", "b", "c"]), batch_size=BATCH)
+    counter = StepCounter()
+    _model().fit(gen, epochs=3, steps_per_epoch=2, verbose=0, callbacks=[counter])
+    assert counter.steps == [2, 2, 2]
