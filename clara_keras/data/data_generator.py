@@ -236,6 +236,18 @@ class DataGenerator(keras.utils.PyDataset):
 
     def on_epoch_end(self):
         self.epoch += 1
+        # Draw the next order now, in this process: worker processes forked for the next epoch
+        # inherit it, so they all batch the same order even when `seed=None`.
+        self._order(self.epoch)
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_lock", None)  # locks cannot be pickled (spawned worker processes)
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
 
     def batch_seed(self, index: int, epoch: int) -> int | None:
         """The augmentation seed of batch `index` of `epoch` (a pure function of `seed`)."""

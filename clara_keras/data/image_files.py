@@ -195,20 +195,27 @@ class ImageFiles:
         from PIL import UnidentifiedImageError
 
         path = self.paths[i]
+        mode = _PIL_MODES[self.color_mode]
         try:
             with Image.open(path) as img:
-                if self.image_size is not None and img.format == "JPEG":
-                    img.draft(_PIL_MODES[self.color_mode], (self.image_size[1], self.image_size[0]))
-                img = img.convert(_PIL_MODES[self.color_mode])
-                if self.image_size is not None and img.size != (self.image_size[1], self.image_size[0]):
-                    img = img.resize((self.image_size[1], self.image_size[0]), resample=self._resample)
-                arr = np.asarray(img, dtype=np.uint8)
+                if self.image_size is not None:
+                    if img.format == "JPEG":
+                        img.draft(mode, (self.image_size[1], self.image_size[0]))
+                    if img.mode != mode:
+                        img = img.convert(mode)
+                    if img.size != (self.image_size[1], self.image_size[0]):
+                        img = img.resize((self.image_size[1], self.image_size[0]), resample=self._resample)
+                elif img.mode != mode:
+                    img = img.convert(mode)
+                arr = np.asarray(img)
         except FileNotFoundError:
             raise DataError(f"Image file not found: '{path}'.") from None
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as e:
             raise DataError(f"Could not decode image '{path}': {e}. Expected a valid PNG/JPEG/BMP/GIF file.") from None
         if arr.ndim == 2:
             arr = arr[:, :, None]
+        if arr.dtype != np.uint8:  # e.g. 16-bit PNGs: keep the top 8 bits
+            arr = (arr >> 8).astype(np.uint8) if arr.dtype.kind in "iu" else arr.astype(np.uint8)
         if check and self._item_shape is not None and arr.shape != tuple(self._item_shape):
             raise ShapeError(
                 f"Image '{path}' has shape {arr.shape}, expected {tuple(self._item_shape)} like the first image. "

@@ -1,6 +1,7 @@
 """Iterating an image folder of 10,000 files keeps resident memory bounded."""
 
 import gc
+from pathlib import Path
 
 import numpy as np
 import psutil
@@ -14,12 +15,16 @@ SIZE = 32  # 32x32 RGB: 3 KB decoded per image, 30 MB (uint8) / 120 MB (float32)
 
 
 @pytest.fixture(scope="module")
-def big_folder(tmp_path_factory):
+def big_folder():
+    # A private temporary folder (not pytest's tmp_path): the 10,000 files are removed right after,
+    # instead of being kept for later pytest sessions to delete.
     import io
+    import tempfile
 
     from PIL import Image
 
-    root = tmp_path_factory.mktemp("big") / "images"
+    tmp = tempfile.TemporaryDirectory(prefix="clara-memory-")
+    root = Path(tmp.name) / "images"
     base = np.add.outer(np.arange(SIZE), np.arange(SIZE)).astype(np.uint8)
     encoded = []  # 97 distinct PNGs, written under 10,000 names
     for k in range(97):
@@ -30,7 +35,8 @@ def big_folder(tmp_path_factory):
         (root / f"class{c}").mkdir(parents=True)
     for i in range(NUM_FILES):
         (root / f"class{i % 2}" / f"{i:05d}.png").write_bytes(encoded[i % 97])
-    return root
+    yield root
+    tmp.cleanup()
 
 
 @pytest.mark.slow
