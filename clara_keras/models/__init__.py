@@ -1,7 +1,31 @@
 """`clara_keras.Model` and the model zoo."""
 
+from clara_keras.models.alexnet import alexnet
 from clara_keras.models.digits_cnn import digits_cnn
+from clara_keras.models.lenet import lenet
+from clara_keras.models.lstm_classifier import lstm_classifier
 from clara_keras.models.model import MODEL_TYPES
 from clara_keras.models.model import Model
+from clara_keras.models.model import apply_regularizer
+from clara_keras.models.model import clone_model
+from clara_keras.models.model import compile_model
+from clara_keras.models.resnet import resnet
+from clara_keras.models.text_cnn import text_cnn
+from clara_keras.models.transformer_classifier import transformer_classifier
+from clara_keras.models.vgg import vgg
 
-__all__ = ["Model", "MODEL_TYPES", "digits_cnn"]
+__all__ = [
+    "Model",
+    "MODEL_TYPES",
+    "apply_regularizer",
+    "clone_model",
+    "compile_model",
+    "alexnet",
+    "digits_cnn",
+    "lenet",
+    "lstm_classifier",
+    "resnet",
+    "text_cnn",
+    "transformer_classifier",
+    "vgg",
+]

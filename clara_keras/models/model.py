@@ -14,13 +14,25 @@ from clara_keras.errors import ConfigError
 from clara_keras.errors import ParamTypeError
 from clara_keras.errors import suggest
 
-__all__ = ["Model", "MODEL_TYPES", "default_compile_args", "apply_regularizer"]
+__all__ = [
+    "Model",
+    "MODEL_TYPES",
+    "default_compile_args",
+    "apply_regularizer",
+    "compile_args",
+    "compile_model",
+    "clone_model",
+]
 
 MODEL_TYPES = ("classification", "binary", "multilabel", "regression")
 _PROB_ACTIVATIONS = {"softmax", "sigmoid"}
 
 
 def _check_type(value: str) -> str:
+    if not isinstance(value, str):
+        raise ParamTypeError(
+            f"Received an invalid value for `type`, expected a string, one of {MODEL_TYPES}. Received: type={value!r}"
+        )
     if value not in MODEL_TYPES:
         raise ConfigError(
             f"Received an invalid value for `type`, expected one of {MODEL_TYPES}. Received: type={value!r}.{suggest(str(value), MODEL_TYPES)}"
@@ -61,36 +73,138 @@ def default_compile_args(model: keras.Model, model_type: str) -> dict[str, Any]:
     return {"loss": keras.losses.MeanSquaredError(), "metrics": [keras.metrics.MeanAbsoluteError(name="mae")]}
 
 
+_KERNEL_REGULARIZER_ATTRS = (
+    "kernel_regularizer",
+    "recurrent_regularizer",
+    "depthwise_regularizer",
+    "pointwise_regularizer",
+)
+
+
 def _kernel_variables(model: keras.Model):
+    """Every trainable kernel: `kernel`, `recurrent_kernel`, `depthwise_kernel`, `pointwise_kernel`."""
     return [v for v in model.trainable_variables if v.name.endswith("kernel")]
+
+
+def _sublayers(layer):
+    seen = {id(layer)}
+    stack = list(getattr(layer, "_layers", []) or [])
+    for attr in ("layer", "cell", "forward_layer", "backward_layer"):
+        sub = getattr(layer, attr, None)
+        if isinstance(sub, keras.layers.Layer):
+            stack.append(sub)
+    while stack:
+        sub = stack.pop()
+        if id(sub) in seen:
+            continue
+        seen.add(id(sub))
+        yield sub
+        stack.extend(_sublayers(sub))
 
 
 def apply_regularizer(model: keras.Model, spec) -> int:
     """Set the regularizer on every kernel of ``model`` (built or not); returns the kernel count.
 
-    On layers not built yet, ``kernel_regularizer`` is set so the kernel is
-    created with it; on built layers the variable's regularizer is set too, so
-    `model.losses` includes the penalty at once.
+    Works on any `keras.Model` (a `clara_keras.Model`, a functional graph, a
+    subclass). On layers not built yet, `kernel_regularizer` (and
+    `recurrent_regularizer`, `depthwise_regularizer`, `pointwise_regularizer`
+    where the layer has them) is set so the kernels are created with it; on
+    built layers each kernel variable's regularizer is set too, so
+    `model.losses` includes the penalty at once. Biases, embeddings and
+    normalization weights are not regularized.
     """
     reg = P.build_regularizer(spec)
-    seen = 0
-
-    def visit(layer):
-        nonlocal seen
-        if hasattr(layer, "kernel_regularizer"):
-            layer.kernel_regularizer = reg
-        for sub in getattr(layer, "_layers", []) or []:
-            visit(sub)
-        if hasattr(layer, "layer") and isinstance(layer.layer, keras.layers.Layer):  # wrappers
-            visit(layer.layer)
-
+    layers = []
     for layer in model.layers:
-        visit(layer)
-    if model.built:
-        for variable in _kernel_variables(model):
-            variable.regularizer = reg
-            seen += 1
+        layers.append(layer)
+        layers.extend(_sublayers(layer))
+    for layer in layers:
+        for attr in _KERNEL_REGULARIZER_ATTRS:
+            if hasattr(layer, attr):
+                try:
+                    setattr(layer, attr, reg)
+                except AttributeError:  # read-only forwarding property (e.g. LSTM -> its cell)
+                    pass
+    seen = 0
+    for variable in _kernel_variables(model):  # the kernels that exist already (built layers)
+        variable.regularizer = reg
+        seen += 1
     return seen
+
+
+def compile_args(model: keras.Model, model_type: str, params: Mapping[str, Any] | None = None, **overrides) -> dict:
+    """The `keras.Model.compile` arguments that `params` and the model `type` imply.
+
+    `params` are validated against the schema (`clara_keras.params`); every
+    `keras.Model.compile` argument in `overrides` wins (an `optimizer` given
+    as a name is built with the params' learning rate, momentum, ...).
+    """
+    model_type = _check_type(model_type)
+    p = {**P.default_params(), **P.validate_params(params or {})}
+    defaults = default_compile_args(model, model_type)
+    optimizer = overrides.pop("optimizer", None)
+    loss = overrides.pop("loss", None)
+    metrics = overrides.pop("metrics", None)
+    if optimizer is None:
+        optimizer = P.build_optimizer(p)
+    elif isinstance(optimizer, str):
+        optimizer = P.build_optimizer({**p, "optimizer": P.validate_param("optimizer", optimizer)[1]})
+    if loss is None:
+        loss = p["loss"] if p["loss"] is not None else defaults["loss"]
+    if metrics is None:
+        metrics = p["metrics"] if p["metrics"] is not None else defaults["metrics"]
+    overrides.setdefault("jit_compile", p["jit_compile"])
+    return {"optimizer": optimizer, "loss": loss, "metrics": metrics, **overrides}
+
+
+def compile_model(
+    model: keras.Model, model_type: str = "classification", params: Mapping[str, Any] | None = None, **overrides
+) -> keras.Model:
+    """Compile any `keras.Model` (functional, subclassed, Sequential) the way `clara_keras.Model.compile` does.
+
+    For a `clara_keras.Model`, `params` are set on it and its own `compile` is
+    used (its `type` wins over `model_type`). For another Keras model, the
+    regularizer in `params` is applied to every kernel and the loss/metrics
+    follow `model_type`. Returns the model.
+
+    Example:
+
+    ```python
+    inputs = keras.Input((8, 8, 1))
+    x = cl.Flatten()(cl.Conv2DLayer(filters=4)(inputs))
+    model = keras.Model(inputs, cl.DenseLayer(units=10)(x))
+    clara_keras.models.compile_model(model, "classification", {"lr": 0.01, "optimizer": "sgd"})
+    ```
+    """
+    if isinstance(model, Model):
+        if params:
+            model.set_params(params)
+        model.compile(**overrides)
+        return model
+    if not isinstance(model, keras.Model):
+        raise ParamTypeError(f"Expected a keras.Model or clara_keras.Model. Received: {model!r}")
+    validated = P.validate_params(params or {})
+    if validated.get("regularizer") is not None:
+        apply_regularizer(model, validated["regularizer"])
+    model.compile(**compile_args(model, model_type, validated, **overrides))
+    return model
+
+
+def clone_model(model: keras.Model) -> keras.Model:
+    """A fresh copy (same architecture and Clara parameters, new weights) of any Keras model.
+
+    `clara_keras.Model` (and its subclasses) -> `model.clone()`; functional and
+    Sequential models -> `keras.models.clone_model`; subclassed models ->
+    `from_config(get_config())`.
+    """
+    if isinstance(model, Model):
+        return model.clone()
+    if not isinstance(model, keras.Model):
+        raise ParamTypeError(f"Expected a keras.Model or clara_keras.Model. Received: {model!r}")
+    try:
+        return keras.models.clone_model(model)
+    except (ValueError, TypeError, NotImplementedError):
+        return type(model).from_config(model.get_config())
 
 
 @clara_export("clara_keras.Model")
@@ -158,7 +272,9 @@ class Model(keras.Sequential):
             raise ParamTypeError(
                 f"`Model.add` expects a keras Layer (e.g. clara_keras.layers.DenseLayer). Received: {layer!r}"
             )
-        return super().add(layer, rebuild=rebuild)
+        super().add(layer, rebuild=rebuild)
+        if self._clara_params.get("regularizer") is not None:
+            apply_regularizer(self, self._clara_params["regularizer"])
 
     def build(self, input_shape=None):
         super().build(input_shape)
@@ -178,9 +294,10 @@ class Model(keras.Sequential):
         Raises:
             ConfigError: unknown key (with the allowed ones and the nearest spelling) or bad value.
         """
-        self._clara_params.update(P.validate_params(params))
-        if "regularizer" in self._clara_params and self.built:
-            apply_regularizer(self, self._clara_params["regularizer"])
+        validated = P.validate_params(params)
+        self._clara_params.update(validated)
+        if "regularizer" in validated:
+            apply_regularizer(self, validated["regularizer"])
         return self
 
     def get_params(self) -> dict[str, Any]:
@@ -196,19 +313,12 @@ class Model(keras.Sequential):
     def compile(self, optimizer=None, loss=None, metrics=None, **kwargs):
         """Compile from the parameters and the model type; every `keras.Model.compile` argument overrides."""
         p = self.get_params()
-        defaults = default_compile_args(self, self.type)
-        if optimizer is None:
-            optimizer = P.build_optimizer(p)
-        elif isinstance(optimizer, str):
-            optimizer = P.build_optimizer({**p, "optimizer": P.validate_param("optimizer", optimizer)[1]})
-        if loss is None:
-            loss = p["loss"] if p["loss"] is not None else defaults["loss"]
-        if metrics is None:
-            metrics = p["metrics"] if p["metrics"] is not None else defaults["metrics"]
-        kwargs.setdefault("jit_compile", p["jit_compile"])
         if p["regularizer"] is not None:
             apply_regularizer(self, p["regularizer"])
-        super().compile(optimizer=optimizer, loss=loss, metrics=metrics, **kwargs)
+        args = compile_args(
+            self, self.type, self._clara_params, optimizer=optimizer, loss=loss, metrics=metrics, **kwargs
+        )
+        super().compile(**args)
 
     def compile_from_config(self, config):
         config = keras.saving.deserialize_keras_object(config)
