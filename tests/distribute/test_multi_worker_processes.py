@@ -155,6 +155,10 @@ def test_killed_worker_restart_resumes_from_the_last_backup(uninterrupted, tmp_p
     reference = load_weights(uninterrupted[0] / "weights-0.npz")
     assert max_diff(load_weights(tmp_path / "weights-0.npz"), reference) < 1e-9
     assert max_diff(load_weights(tmp_path / "weights-1.npz"), reference) < 1e-9
+    import clara_keras.losses  # noqa: F401  (register the Clara classes the file names)
+    import clara_keras.metrics  # noqa: F401
+    import clara_keras.models  # noqa: F401
+
     best = keras.saving.load_model(tmp_path / "run" / "best.keras", safe_mode=True)
     from clara_keras.datasets import load_digits_splits
 
