@@ -6,7 +6,7 @@ import platform
 
 import keras
 
-__all__ = ["backend", "set_seed", "versions", "to_numpy"]
+__all__ = ["backend", "set_seed", "versions", "to_numpy", "get_global_rng_state", "set_global_rng_state"]
 
 
 def backend() -> str:
@@ -18,6 +18,30 @@ def set_seed(seed: int | None) -> None:
     """Seed Python, NumPy and the backend (``keras.utils.set_random_seed``)."""
     if seed is not None:
         keras.utils.set_random_seed(int(seed))
+
+
+def get_global_rng_state():
+    """The backend's own global RNG state as a NumPy array, or ``None`` where Keras does not use one.
+
+    On torch, layers built without an explicit seed (e.g. `Dropout(seed=None)`) draw
+    from torch's global generator; TensorFlow and JAX layers draw only from their
+    `SeedGenerator` variables. Saved in resume states so a resumed run replays
+    the same dropout masks.
+    """
+    if backend() == "torch":
+        import torch
+
+        return torch.get_rng_state().numpy().copy()
+    return None
+
+
+def set_global_rng_state(state) -> None:
+    """Restore what `get_global_rng_state` returned (no-op for ``None``)."""
+    if state is not None and backend() == "torch":
+        import numpy as np
+        import torch
+
+        torch.set_rng_state(torch.from_numpy(np.asarray(state, dtype=np.uint8).copy()))
 
 
 def to_numpy(x):

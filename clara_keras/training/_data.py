@@ -56,6 +56,39 @@ class ArrayBatches(keras.utils.PyDataset):
         return xb, self.y[idx]
 
 
+def follows_epochs(data) -> bool:
+    """Whether ``data`` orders each epoch itself from an epoch counter the Trainer can set.
+
+    True for `ArrayBatches` and for `clara_keras.data.DataGenerator` (its order is a pure
+    function of its seed and its integer ``epoch`` attribute).
+    """
+    if isinstance(data, ArrayBatches):
+        return True
+    try:
+        from clara_keras.data import DataGenerator
+    except ImportError:  # pragma: no cover - data subpackage without the generator
+        return False
+    return isinstance(data, DataGenerator)
+
+
+def set_epoch(data, epoch: int) -> None:
+    """Point ``data`` (see `follows_epochs`) at ``epoch``, so a resumed run sees that epoch's order."""
+    if isinstance(data, ArrayBatches):
+        data.set_epoch(epoch)
+    else:
+        data.epoch = int(epoch)
+
+
+def _lazy_generator(role, data, batch_size, shuffle, seed):
+    """A `DataGenerator` for a `Dataset` whose 'X' is lazy (e.g. image files decoded per batch)."""
+    from clara_keras.data import DataGenerator
+    from clara_keras.data import Dataset
+
+    dataset = data if isinstance(data, Dataset) else Dataset(X=data["X"], y=data.get("y"), classes=data.get("classes"))
+    training = role == "train"
+    return DataGenerator(dataset, batch_size=batch_size, shuffle=shuffle and training, training=training, seed=seed)
+
+
 def _is_tf_dataset(obj) -> bool:
     return type(obj).__module__.startswith("tensorflow") and hasattr(obj, "element_spec")
 
@@ -81,6 +114,14 @@ def prepare(role: str, data, batch_size: int, shuffle: bool, seed: int, need_lab
         spec = data.element_spec
         spec = spec[0] if isinstance(spec, tuple) else spec
         return data, tuple(spec.shape[1:]) if spec.shape.rank else None, None
+    if (
+        isinstance(data, Mapping)
+        and "X" in data
+        and hasattr(data["X"], "subset")
+        and not isinstance(data["X"], np.ndarray)
+    ):
+        generator = _lazy_generator(role, data, batch_size, shuffle, seed)
+        return generator, _pydataset_feature_shape(role, generator), len(data["X"])
     arrays = _as_arrays(role, data)
     if arrays is None:
         raise DataError(

@@ -7,6 +7,13 @@ string (stored as a NumPy unicode scalar, so loading needs no pickle) holds
 the epoch counter, history, best score, callback states, Python's RNG state
 and a fingerprint of the model. Being one file renamed into place, a crash
 leaves either the previous epoch's complete state or the new one.
+
+Why not `keras.callbacks.BackupAndRestore`: it writes the weights and the
+epoch number as separate files (a crash between them pairs epoch N's counter
+with epoch N+1's weights), does not keep the `SeedGenerator` states outside the
+weights file's layer variables, NumPy/Python/torch RNG states, callback states
+or history, and deletes its backup when training ends, so a finished run
+cannot be extended. Its idea (restore, then `fit(initial_epoch=...)`) is kept.
 """
 
 from __future__ import annotations
@@ -20,6 +27,8 @@ import keras
 import numpy as np
 
 from clara_keras import io_utils
+from clara_keras.backend_utils import get_global_rng_state
+from clara_keras.backend_utils import set_global_rng_state
 from clara_keras.errors import CheckpointError
 
 __all__ = ["model_fingerprint", "save_state", "load_state", "restore_variables", "capture_rng", "restore_rng"]
@@ -43,7 +52,11 @@ def capture_rng() -> tuple[dict, dict[str, np.ndarray]]:
         "numpy": {"name": name, "pos": int(pos), "has_gauss": int(has_gauss), "cached": float(cached)},
         "python": {"version": version, "internal": list(internal), "gauss": gauss},
     }
-    return meta, {"rng_numpy_key": np.asarray(key)}
+    arrays = {"rng_numpy_key": np.asarray(key)}
+    backend_state = get_global_rng_state()
+    if backend_state is not None:
+        arrays["rng_backend"] = backend_state
+    return meta, arrays
 
 
 def restore_rng(meta: dict, arrays: dict[str, np.ndarray]) -> None:
@@ -51,6 +64,7 @@ def restore_rng(meta: dict, arrays: dict[str, np.ndarray]) -> None:
     np.random.set_state((n["name"], arrays["rng_numpy_key"], n["pos"], n["has_gauss"], n["cached"]))
     p = meta["python"]
     random.setstate((p["version"], tuple(p["internal"]), p["gauss"]))
+    set_global_rng_state(arrays.get("rng_backend"))
 
 
 def save_state(path, model: keras.Model, meta: dict[str, Any]) -> None:

@@ -47,15 +47,26 @@ def _model_param(model, key, fallback):
 
 
 class _EpochSetter(keras.callbacks.Callback):
-    """First callback: tells the array batches which epoch starts (their order depends on it)."""
+    """First callback: restores the RNG states of a resumed run and tells the array batches the epoch.
 
-    def __init__(self, *datasets):
+    The RNG states are restored at the start of the first resumed epoch, not
+    before `fit`: Keras draws from the global generators while setting up
+    (torch `DataLoader` seeds, PyDataset batch shuffling), and from here on the
+    resumed run makes exactly the draws the uninterrupted one made after the
+    state was captured (at the end of the previous epoch).
+    """
+
+    def __init__(self, *datasets, rng=None):
         super().__init__()
-        self.datasets = [d for d in datasets if isinstance(d, _data.ArrayBatches)]
+        self.datasets = [d for d in datasets if _data.follows_epochs(d)]
+        self.rng = rng
 
     def on_epoch_begin(self, epoch, logs=None):
+        if self.rng is not None:
+            resume_state.restore_rng(*self.rng)
+            self.rng = None
         for d in self.datasets:
-            d.set_epoch(epoch)
+            _data.set_epoch(d, epoch)
 
 
 class _RunRecorder(keras.callbacks.Callback):
@@ -278,7 +289,6 @@ class Trainer:
         initial_epoch = 0
         if restore is not None:
             resume_state.restore_variables(self.model, restore, arrays, path=self.run.state)
-            resume_state.restore_rng(restore["rng"], arrays)
             self._rows = list(restore.get("rows", []))
             initial_epoch = int(restore["epoch"])
         else:
@@ -286,7 +296,8 @@ class Trainer:
         self._write_config()
         user_and_best = [*self.callbacks, self._best]
         recorder = _RunRecorder(self, user_and_best, restore)
-        callbacks = [_EpochSetter(train_input, val_input), *user_and_best, recorder]
+        rng = (restore["rng"], arrays) if restore is not None else None
+        callbacks = [_EpochSetter(train_input, val_input, rng=rng), *user_and_best, recorder]
         if initial_epoch < self.epochs:
             self.model.fit(
                 train_input,
@@ -294,9 +305,9 @@ class Trainer:
                 epochs=self.epochs,
                 initial_epoch=initial_epoch,
                 validation_freq=self.validation_freq,
-                # Array data is shuffled by ArrayBatches from (seed, epoch); Keras's own PyDataset shuffling
-                # (batch order from NumPy's global RNG) is kept for user PyDatasets only.
-                shuffle=self.shuffle and not isinstance(train_input, _data.ArrayBatches),
+                # Array data (ArrayBatches) and DataGenerators order each epoch from (seed, epoch); Keras's own
+                # PyDataset shuffling (batch order from NumPy's global RNG) is kept for other PyDatasets only.
+                shuffle=self.shuffle and not _data.follows_epochs(train_input),
                 callbacks=callbacks,
                 verbose=self.verbose,
             )

@@ -20,7 +20,9 @@ def tiny_model(features=6, classes=3, lr=0.01, dropout=0.2, units=16):
     model.add(cl.DenseLayer(units=units, activation="relu"))
     model.add(cl.DropoutLayer(dropout_prob=dropout))
     model.add(cl.DenseLayer(units=classes))
-    model.set_params({"learning_rate": lr, "batch_size": 32})
+    # XLA compilation costs more than it saves on models this small (TF; JAX always jits).
+    jit = "auto" if keras.config.backend() == "jax" else False
+    model.set_params({"learning_rate": lr, "batch_size": 32, "jit_compile": jit})
     model.compile()
     return model
 
