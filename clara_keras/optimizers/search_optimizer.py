@@ -251,7 +251,13 @@ class SearchOptimizer:
         self.space.declare(hp)
         if self._is_hypermodel_fn:
             build = self.model.build if isinstance(self.model, keras_tuner.HyperModel) else self.model
-            build(hp)
+            try:
+                build(hp)
+            except Exception as exc:
+                raise ConfigError(
+                    "The hypermodel function failed when called with the default hyper-parameter values "
+                    f"(keras-tuner builds it once before the search): {type(exc).__name__}: {exc}"
+                ) from exc
         return hp
 
     def _check_space(self, hp: keras_tuner.HyperParameters) -> None:

@@ -99,7 +99,8 @@ def test_metropolis_acceptance_follows_the_temperature(tmp_path):
     def walk(temperature):
         oracle = make_oracle(tmp_path / str(temperature), seed=0, max_trials=13, initial_temperature=temperature)
         # every trial is worse than the first: scores decrease
-        values = run(oracle, 12, fn=lambda v, c=iter(range(100)): -float(next(c)) - 1.0)
+        counter = iter(range(100))
+        values = run(oracle, 12, fn=lambda v: -float(next(counter)) - 1.0)
         oracle.create_trial("tuner0")  # the oracle considers the last finished trial
         return oracle.get_state()["accepted"], values
 
