@@ -176,6 +176,8 @@ def fit_data_parallel(
     if run_dir is not None:
         backup = os.path.join(run_dir, BACKUP_DIR, f"process-{rank}")
         extra.append(keras.callbacks.BackupAndRestore(backup, delete_checkpoint=False))
+    if distribution is not None and num_processes > 1:
+        distribution.auto_shard_dataset = False  # each process already feeds its own slice
     config = model.get_compile_config()
     scope = distribution.scope() if distribution is not None else _null()
     with scope:
