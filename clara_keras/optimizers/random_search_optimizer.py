@@ -14,8 +14,8 @@ class RandomSearchOptimizer(SearchOptimizer):
     When the space is finite and smaller than `num_trials`, the search stops once every
     combination has run (`plan()['num_trials']` says so).
 
-    Args:
-        See `clara_keras.optimizers.SearchOptimizer` (the arguments are the same for every optimizer).
+    The arguments are those of `clara_keras.optimizers.SearchOptimizer` (the same for every
+    optimizer).
 
     Example:
 

@@ -102,6 +102,9 @@ def train(
 ) -> TrainResult:
     """Train, validate, keep the best weights, test them and write the run folder, in one call.
 
+    `validation`, `test`, `mode`, `validation_freq`, `callbacks`, `run_dir`, `resume`, `seed`,
+    `batch_size` and `verbose` are as for `Trainer`.
+
     Args:
         model: A `clara_keras.Model` (compiled from its parameters if needed) or a compiled `keras.Model`.
         data: A whole labelled data set (`clara_keras.data.Dataset` or a
@@ -114,8 +117,6 @@ def train(
         epochs: Integer >= 1. Defaults to the model's `epochs` parameter.
         monitor: Metric that picks the best epoch. Defaults to `"val_accuracy"`
             for classification models with validation data, else as `Trainer`.
-        validation, test, mode, validation_freq, callbacks, run_dir, resume,
-            seed, batch_size, verbose: as for `Trainer`.
         report: Bool, write `report.md` with PNG curves and the confusion
             matrix. Defaults to `True`.
 
