@@ -12,7 +12,7 @@ if __name__ == "__main__":
         dataset=toy_data(),
         validation_data=toy_data(),
         num_trials=int(sys.argv[2]),
-        epochs=2,
+        epochs=1,
         seed=0,
         directory=sys.argv[1],
         project_name="resume",
