@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -137,7 +138,7 @@ def load_npz(path: str | os.PathLike, classes=None, x_key=None, y_key=None, nonf
                 "Save plain numeric arrays (np.savez with numeric dtypes)."
             ) from None
         raise DataError(f"Could not read NumPy file '{path}': {e}") from None
-    except (OSError, EOFError) as e:
+    except (OSError, EOFError, zipfile.BadZipFile) as e:
         raise DataError(f"Could not read NumPy file '{path}': {e}") from None
     source = str(path)
     if isinstance(loaded, np.ndarray):
@@ -153,6 +154,8 @@ def load_npz(path: str | os.PathLike, classes=None, x_key=None, y_key=None, nonf
         try:
             X = z[xk]
             y = z[yk] if yk is not None else None
+        except (OSError, EOFError, zipfile.BadZipFile) as e:
+            raise DataError(f"Could not read '{path}': {e}") from None
         except ValueError as e:
             if "pickle" in str(e).lower():
                 raise UnsafeFileError(

@@ -63,6 +63,25 @@ def _resolve_column(spec, names: list[str] | None, ncols: int, what: str, path: 
     return names.index(spec)
 
 
+def _check_image_shape(image_shape):
+    if image_shape is None:
+        return None
+    bad = isinstance(image_shape, (str, bytes)) or not hasattr(image_shape, "__iter__")
+    if not bad:
+        try:
+            shape = tuple(int(v) for v in image_shape)
+        except (TypeError, ValueError):
+            bad = True
+        else:
+            bad = not shape or any(v <= 0 for v in shape) or any(isinstance(v, bool) for v in image_shape)
+    if bad:
+        raise ConfigError(
+            f"Received an invalid value for `image_shape`, expected a tuple of positive integers such as (28, 28, 1). "
+            f"Received: image_shape={image_shape!r}"
+        )
+    return shape
+
+
 def _parse_features(rows, feat_j, names, where) -> np.ndarray:
     """Numeric features; a fast vectorised parse, else a row-by-row one that names the bad line."""
     table = [[row[j] for j in feat_j] for row in rows]
@@ -149,15 +168,37 @@ def load_csv(
         raise DataError(f"CSV file not found: '{path}'.")
     class_names = read_classes(classes)
 
+    if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '\r\n"':
+        raise ConfigError(
+            f"Received an invalid value for `delimiter`, expected one character such as ',' or '\\t'. "
+            f"Received: delimiter={delimiter!r}"
+        )
+    try:
+        out_dtype = np.dtype(dtype)
+    except TypeError:
+        out_dtype = None
+    if out_dtype is None or out_dtype.kind != "f":
+        raise ConfigError(
+            f"Received an invalid value for `dtype`, expected a float dtype such as 'float32'. Received: dtype={dtype!r}"
+        )
+    image_shape = _check_image_shape(image_shape)
+    rows: list[list[str]] = []
+    lines: list[int] = []
     with open(path, newline="", encoding="utf-8-sig") as f:
         reader = csv.reader(f, delimiter=delimiter)
-        rows: list[list[str]] = []
-        lines: list[int] = []
-        for row in reader:
-            if not row or all(c.strip() == "" for c in row):
-                continue
-            rows.append(row)
-            lines.append(reader.line_num)
+        try:
+            for row in reader:
+                if not row or all(c.strip() == "" for c in row):
+                    continue
+                rows.append(row)
+                lines.append(reader.line_num)
+        except UnicodeDecodeError as e:
+            raise DataError(
+                f"{path}: the file is not UTF-8 text (byte {e.object[e.start : e.start + 1]!r} at offset {e.start}, "
+                f"after line {reader.line_num}); save it as UTF-8."
+            ) from None
+        except csv.Error as e:
+            raise DataError(f"{path}:{max(reader.line_num, 1)}: malformed CSV ({e}).") from None
     if not rows:
         raise DataError(f"CSV file '{path}' is empty; expected a header and/or rows of values.")
 
@@ -226,12 +267,13 @@ def load_csv(
     if not feat_j:
         raise DataError(f"CSV file '{path}' has no feature columns (only the label column).")
     X = _parse_features(rows, feat_j, names, where)
+    with np.errstate(over="ignore"):
+        X = X.astype(out_dtype)  # before the NaN/inf check: values beyond the dtype's range become inf
     X, y, _ = handle_nonfinite(X, y, nonfinite, where, str(path))
     if len(X) == 0:
         raise DataError(f"CSV file '{path}' has no rows left after dropping NaN/inf rows.")
-    X = X.astype(dtype)
     if image_shape is not None:
-        shape = tuple(int(s) for s in image_shape)
+        shape = image_shape
         if int(np.prod(shape)) != X.shape[1]:
             raise ShapeError(
                 f"Cannot reshape rows of {X.shape[1]} values from '{path}' to image_shape={shape} "

@@ -160,6 +160,14 @@ class DataGenerator(keras.utils.PyDataset):
         self.sampler = self._make_sampler(sampler)
         self.one_hot = one_hot
         self.drop_last = drop_last
+        if dtype is not None:
+            try:
+                np.dtype(dtype)
+            except TypeError:
+                raise ConfigError(
+                    f"Received an invalid value for `dtype`, expected a NumPy/Keras dtype name such as 'float32'. "
+                    f"Received: dtype={dtype!r}"
+                ) from None
         self.dtype = dtype
         self.epoch = 0
         self._lock = threading.Lock()
@@ -266,7 +274,10 @@ class DataGenerator(keras.utils.PyDataset):
         order = self._order(epoch)
         idx = order[index * self.batch_size : (index + 1) * self.batch_size]
         X = self.dataset["X"]
-        x = X.read_batch(idx) if hasattr(X, "read_batch") else np.asarray(X[idx])
+        try:
+            x = X.read_batch(idx) if hasattr(X, "read_batch") else np.asarray(X[idx])
+        except DataError as e:
+            raise DataError(f"{e} [while reading batch {index} of epoch {epoch}]") from None
         n = len(idx)
         if self.training and self.augmentation:
             seed = self.batch_seed(index, epoch)

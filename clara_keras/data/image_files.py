@@ -140,7 +140,12 @@ class ImageFiles:
         indices = np.asarray(indices, dtype=np.int64).reshape(-1)
         out = np.empty((len(indices), *self.item_shape), dtype=np.uint8)
         for k, i in enumerate(indices):
-            out[k] = self._decode(int(i))
+            try:
+                out[k] = self._decode(int(i))
+            except DataError as e:  # ShapeError is a ConfigError: re-raised with the index too
+                raise DataError(f"{e} (sample index {int(i)})") from None
+            except ShapeError as e:
+                raise ShapeError(f"{e} (sample index {int(i)})") from None
         return out
 
     def subset(self, indices) -> ImageFiles:

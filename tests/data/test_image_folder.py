@@ -76,8 +76,12 @@ def test_undecodable_image_names_the_file(make_image_folder):
     root = make_image_folder({"a": 2})
     (root / "a" / "broken.png").write_bytes(b"not a png at all")
     ds = load_image_folder(root)
-    with pytest.raises(DataError, match=r"Could not decode image '.*broken\.png'"):
+    with pytest.raises(DataError, match=r"Could not decode image '.*broken\.png'.*\(sample index 2\)"):
         ds["X"].read_batch(np.arange(3))
+    from clara_keras.data import DataGenerator
+
+    with pytest.raises(DataError, match=r"broken\.png.*sample index 2.*batch 1 of epoch 0"):
+        DataGenerator(ds, batch_size=2, shuffle=False)[1]
 
 
 def test_shape_mismatch_names_the_file(make_image_folder):

@@ -179,11 +179,6 @@ def test_corrupt_image_in_a_worker_is_a_data_error_naming_the_file(mode, tmp_pat
         assert type(info.value) is DataError
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DataGenerator does not add the batch or sample index to an error raised while reading a sample: "
-    "a corrupt image's DataError names only its file",
-)
 def test_read_error_names_the_sample_index(tmp_path):
     from PIL import Image
 

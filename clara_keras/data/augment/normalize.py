@@ -32,8 +32,16 @@ class Normalize(Augmentation):
 
     def __init__(self, mean, std):
         super().__init__()
-        self.mean = np.atleast_1d(np.asarray(mean, dtype=np.float32))
-        self.std = np.atleast_1d(np.asarray(std, dtype=np.float32))
+        values = {}
+        for name, v in (("mean", mean), ("std", std)):
+            try:
+                values[name] = np.atleast_1d(np.asarray(v, dtype=np.float32))
+            except (TypeError, ValueError):
+                raise ConfigError(
+                    f"Received an invalid value for `{name}`, expected a number or one number per channel. "
+                    f"Received: {name}={v!r}"
+                ) from None
+        self.mean, self.std = values["mean"], values["std"]
         if self.mean.ndim != 1 or self.std.ndim != 1:
             raise ConfigError("`mean` and `std` must be numbers or 1-D sequences (one value per channel).")
         if not np.isfinite(self.mean).all() or not np.isfinite(self.std).all() or (self.std <= 0).any():

@@ -5,8 +5,12 @@ from __future__ import annotations
 from clara_keras.api_export import clara_export
 from clara_keras.data.augment.augmentation import KerasLayerAugmentation
 from clara_keras.data.augment.augmentation import check_positive_int
+from clara_keras.errors import ConfigError
+from clara_keras.errors import suggest
 
-__all__ = ["Resize"]
+__all__ = ["Resize", "INTERPOLATIONS"]
+
+INTERPOLATIONS = ("bilinear", "nearest", "bicubic", "lanczos3", "lanczos5", "area")
 
 
 @clara_export("clara_keras.data.augment.Resize")
@@ -34,6 +38,11 @@ class Resize(KerasLayerAugmentation):
         super().__init__()
         self.height = check_positive_int("height", height)
         self.width = check_positive_int("width", width)
+        if interpolation not in INTERPOLATIONS:
+            raise ConfigError(
+                f"Received an invalid value for `interpolation`, expected one of {INTERPOLATIONS}. "
+                f"Received: interpolation={interpolation!r}.{suggest(str(interpolation), INTERPOLATIONS)}"
+            )
         self.interpolation = interpolation
         self.crop_to_aspect_ratio = bool(crop_to_aspect_ratio)
         self.layer  # noqa: B018  (validates interpolation now)
