@@ -2,8 +2,9 @@
 
 The checkpoint is ``clara_keras.io_utils.atomic_save_model`` (write a
 temporary ``.keras`` beside the target, fsync, rename, fsync the folder),
-called from ``on_epoch_end``, which is what a resumable run pays. As a
-reference, a plain ``model.save`` (not atomic, no fsync) is timed as well.
+called from ``on_epoch_end``, which is what a resumable run pays. As
+references, a plain ``model.save`` (not atomic, no fsync) and an atomic
+weights-only save (``model.save_weights``, same protocol) are timed as well.
 
 Two workloads, side by side and interleaved: the digits CNN of the main job
 (packaged digits, batch 32) and the mid-size CNN (generated 32x32x3, batch 128).
@@ -24,6 +25,21 @@ import common  # noqa: E402
 
 BENCH = "checkpoint"
 TARGET = 1.05
+
+
+def atomic_save_weights(model, path: Path) -> None:
+    """Weights only (``.weights.h5``), with the same temp-file, fsync, rename protocol as ``atomic_save_model``."""
+    import os
+
+    from clara_keras.io_utils import fsync_dir
+
+    path = Path(path)
+    tmp = path.with_name(f".{path.stem}.tmp.weights.h5")
+    model.save_weights(tmp, overwrite=True)
+    with open(tmp, "rb+") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    fsync_dir(path.parent)
 
 
 def _saving_callback(keras, save, path: Path, timings: list[float]):
@@ -60,14 +76,14 @@ def main(argv=None) -> int:
     def plain_save(model, path):
         model.save(path, overwrite=True)
 
-    candidates = ("none", "atomic_save_model", "model.save")
+    candidates = ("none", "atomic_save_model", "model.save", "atomic_save_weights")
     if args.quick:  # smoke: one workload, the checkpoint that matters
         del work["mid_cnn"]
         candidates = candidates[:2]
     rows, targets, settings = [], [], {"reps": reps, "warmup_epochs": 1, "workloads": {}}
     with tempfile.TemporaryDirectory(prefix="clara_bench_ckpt_") as tmp:
         for name, (x, y, batch, opt, lr, build) in work.items():
-            save_times = {"atomic_save_model": [], "model.save": []}
+            save_times = {c: [] for c in candidates[1:]}
             runs = {}
             models = {}
             for cand in candidates:
@@ -78,8 +94,11 @@ def main(argv=None) -> int:
                 models[cand] = model
                 callbacks = []
                 if cand != "none":
-                    save = atomic_save_model if cand == "atomic_save_model" else plain_save
-                    callbacks = [_saving_callback(keras, save, Path(tmp) / f"{name}_{cand}.keras", save_times[cand])]
+                    save = {"atomic_save_model": atomic_save_model, "model.save": plain_save}.get(
+                        cand, atomic_save_weights
+                    )
+                    suffix = ".weights.h5" if cand == "atomic_save_weights" else ".keras"
+                    callbacks = [_saving_callback(keras, save, Path(tmp) / f"{name}_{cand}{suffix}", save_times[cand])]
 
                 def run(model=model, callbacks=callbacks, x=x, y=y, batch=batch):
                     model.fit(x, y, batch_size=batch, epochs=1, shuffle=True, verbose=0, callbacks=callbacks)
