@@ -574,7 +574,7 @@ class MultiWorkerTrainer:
                 logs = self._results()
                 if val is not None:
                     self._reset_metrics()
-                    for dx, dy in self._batches(val, epoch, False, seed):
+                    for dx, dy in self._batches(val, epoch, False, seed, training=False):
                         self._eval_step(dx, dy)
                     logs.update(self._results("val_"))
                 if monitor not in logs:
@@ -642,7 +642,7 @@ class MultiWorkerTrainer:
         self._sample_y = source.y[:1]
         return source.x[:1]
 
-    def _batches(self, source, epoch, shuffle, seed):
+    def _batches(self, source, epoch, shuffle, seed, training=True):
         tf = self._tf
         if isinstance(source, tuple):
             dataset = source[1]
@@ -653,7 +653,9 @@ class MultiWorkerTrainer:
             return
         n = self.strategy.num_replicas_in_sync
         for xb, yb in source.batches(epoch, shuffle=shuffle, seed=seed):
-            if len(xb) < n:
+            if training and len(xb) < n:
+                # Evaluation copes with empty replica slices; a training step would feed
+                # an empty batch to layers that need statistics, so the tail is skipped.
                 warnings.warn(
                     f"Skipping a final batch of {len(xb)} sample(s): fewer than the {n} replicas.", stacklevel=2
                 )
