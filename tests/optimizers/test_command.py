@@ -41,7 +41,7 @@ def test_search_prints_the_table_and_best_params(tmp_path, capsys):
             "--algorithm",
             "annealing",
             "--trials",
-            "2",
+            "1",
             "--epochs",
             "1",
             "--lr",

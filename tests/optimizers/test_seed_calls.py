@@ -149,3 +149,27 @@ def test_running_fit_again_reruns_nothing(seed_searches):
     before = search.results()
     search.fit()
     assert search.results() == before
+
+
+def test_clara_data_generator_as_dataset(tmp_path):
+    from clara_keras.data import DataGenerator
+    from clara_keras.data import Dataset
+
+    data = OneHotBatches()
+    labels = np.argmax(data.y, axis=1)
+    train = DataGenerator(dataset=Dataset(X=data.x[:64], y=labels[:64]), batch_size=16, one_hot=True)
+    val = DataGenerator(dataset=Dataset(X=data.x[64:], y=labels[64:]), batch_size=16, training=False)
+    search = GridSearchOptimizer(
+        model=tiny_cnn(),
+        dataset=train,
+        validation_data=val,
+        loss="categorical_crossentropy",
+        optimizer="adam",
+        search_space={"lr": [0.01]},
+        epochs=1,
+        directory=tmp_path,
+        verbose=0,
+    )
+    search.fit()
+    (row,) = search.results()
+    assert row["status"] == "COMPLETED" and 0.0 <= row["score"] <= 1.0
