@@ -242,7 +242,8 @@ def test_best_checkpoint_and_score_survive_a_sigkill_and_resume(tmp_path):
     script = tmp_path / "child.py"
     script.write_text(CHILD)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
-    proc = subprocess.Popen([sys.executable, str(script), str(run)], cwd=REPO, env=env, stderr=subprocess.PIPE)
+    log = open(tmp_path / "child.log", "wb")  # a file, not a pipe: a full pipe would block the child
+    proc = subprocess.Popen([sys.executable, str(script), str(run)], cwd=REPO, env=env, stdout=log, stderr=log)
     state = run / "state" / "resume.npz"
     try:
         deadline = time.monotonic() + 180
@@ -251,14 +252,12 @@ def test_best_checkpoint_and_score_survive_a_sigkill_and_resume(tmp_path):
             time.sleep(0.05)
             if state.exists():
                 epoch = resume_state.load_state(state)[0]["epoch"]
-        assert epoch >= 1, (
-            f"the child did not reach epoch 1: {proc.stderr.read().decode()[-2000:] if proc.poll() is not None else ''}"
-        )
+        assert epoch >= 1, f"the child did not reach epoch 1: {(tmp_path / 'child.log').read_text()[-2000:]}"
         time.sleep(random.Random(11).uniform(0.0, 0.2))  # somewhere inside the next epoch
     finally:
         proc.kill()  # SIGKILL
         proc.wait(timeout=30)
-        proc.stderr.close()
+        log.close()
     assert proc.returncode == -signal.SIGKILL
     killed_at = resume_state.load_state(state)[0]["epoch"]
     assert 1 <= killed_at < EPOCHS
