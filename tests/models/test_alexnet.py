@@ -9,8 +9,8 @@ from clara_keras import layers as cl
 from clara_keras import models
 
 
-def seed_alexnet(num_classes=1000):
-    model = clara.Model(type="classification", input_shape=(227, 227, 3))
+def seed_alexnet(num_classes=1000, input_shape=(227, 227, 3)):
+    model = clara.Model(type="classification", input_shape=input_shape)
     model.add(cl.Conv2DLayer(filters=96, kernel_size=(11, 11), strides=(4, 4), activation="relu"))
     model.add(cl.BatchNormalizationLayer())
     model.add(cl.MaxPooling2DLayer(pool_size=(3, 3), strides=(2, 2)))
@@ -43,11 +43,12 @@ def _layout(model):
 
 
 def test_zoo_alexnet_is_the_seed_layer_list():
-    seed = seed_alexnet(num_classes=10)
-    zoo = models.alexnet(num_classes=10)
+    # Unbuilt (no input shape): compares the layer lists without drawing 62M weights twice.
+    seed = seed_alexnet(num_classes=10, input_shape=None)
+    zoo = models.alexnet(num_classes=10, input_shape=None)
     assert _layout(zoo) == _layout(seed)
-    assert zoo.layers[-5].input.shape == (None, 6, 6, 256) or zoo.layers[13].output.shape == (None, 9216)
-    assert seed.count_params() == zoo.count_params()
+    assert len(zoo.layers) == 19
+    assert zoo.compute_output_shape((None, 227, 227, 3)) == (None, 10)
 
 
 @pytest.mark.slow
@@ -59,6 +60,7 @@ def test_seed_alexnet_trains_one_step_with_seed_params():
     assert float(model.optimizer.learning_rate) == pytest.approx(0.01)
     assert len(model.losses) == 8  # 5 conv + 3 dense kernels
     assert model.output_shape == (None, 1000)
+    assert model.get_layer(index=13).output.shape == (None, 9216)  # the seed's 6x6x256 feature map
     rng = np.random.default_rng(0)
     x = rng.normal(size=(2, 227, 227, 3)).astype("float32")
     y = np.array([3, 999])
