@@ -60,6 +60,9 @@ def test_rss_does_not_grow_with_files_read(big_folder):
     rss = np.array([r for n, r in samples if n >= 2_500]) / 2**20
     growth = rss.max() - rss.min()
     decoded_mb = NUM_FILES * SIZE * SIZE * 3 * 4 / 2**20
+    print(
+        f"RSS {rss.min():.1f}..{rss.max():.1f} MB (growth {growth:.1f} MB) over {NUM_FILES} files, {decoded_mb:.0f} MB decoded"
+    )
     assert growth < 12, f"RSS grew by {growth:.1f} MB while reading {NUM_FILES} files ({decoded_mb:.0f} MB decoded)"
     # and the data set holds only paths, no decoded pixels
     assert not any(isinstance(v, np.ndarray) and v.dtype != object for v in vars(data["X"]).values())
