@@ -98,7 +98,15 @@ def declared_variants(script: Path) -> dict[str, dict]:
 
 
 def run_one(
-    script: Path, backend: str, quick: bool, out: Path, timeout: float, log, variant: str = "", env_extra=None
+    script: Path,
+    backend: str,
+    quick: bool,
+    out: Path,
+    timeout: float,
+    log,
+    variant: str = "",
+    env_extra=None,
+    reps: int | None = None,
 ) -> dict:
     """Run one bench on one backend (optionally a named variant with extra env) in a fresh process."""
     env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3", PYTHONUNBUFFERED="1")
@@ -106,6 +114,8 @@ def run_one(
     cmd = [sys.executable, str(script), "--out", str(out)] + (["--quick"] if quick else [])
     if variant:
         cmd += ["--variant", variant]
+    if reps:
+        cmd += ["--reps", str(reps)]
     label = f"{backend}, {variant}" if variant else backend
     t0 = time.perf_counter()
     try:
@@ -228,6 +238,7 @@ def main(argv=None) -> int:
     parser.add_argument("--timeout", type=float, default=None, help="seconds per bench and backend")
     parser.add_argument("--report-only", action="store_true", help="only rebuild the Markdown from the JSON files")
     parser.add_argument("--no-variants", action="store_true", help="skip the benches' extra VARIANTS runs")
+    parser.add_argument("--reps", type=int, default=None, help="repetitions passed to every bench (default: theirs)")
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -240,7 +251,7 @@ def main(argv=None) -> int:
             for script in discover(args.only):
                 for backend in declared_backends(script):
                     if backend in backends:
-                        runs.append(run_one(script, backend, args.quick, out, timeout, log))
+                        runs.append(run_one(script, backend, args.quick, out, timeout, log, reps=args.reps))
                 if args.quick or args.no_variants:
                     continue
                 for name, spec in declared_variants(script).items():
