@@ -231,10 +231,6 @@ class Slow(keras.callbacks.Callback):
         pass
 
 
-def _best_weights(path: Path):
-    return [keras.ops.convert_to_numpy(w) for w in load_model(path, safe_mode=True).weights]
-
-
 @pytest.mark.slow
 @pytest.mark.timeout(300)
 def test_best_checkpoint_and_score_survive_a_sigkill_and_resume(tmp_path):
@@ -263,18 +259,11 @@ def test_best_checkpoint_and_score_survive_a_sigkill_and_resume(tmp_path):
     assert 1 <= killed_at < EPOCHS
     best_before = BestState.read(state)
     assert best_before["best_epoch"] == 1  # mode="max": the first epoch is the best so far
+    best_bytes = (run / "best.keras").read_bytes()
 
     train, validation = make_data()
     resumed = Trainer(
         make_model(), train=train, validation=validation, run_dir=run, resume=True, callbacks=[Slow()], **TRAINER_KWARGS
-    ).fit()
-    reference = Trainer(
-        make_model(),
-        train=train,
-        validation=validation,
-        run_dir=tmp_path / "reference",
-        callbacks=[Slow()],
-        **TRAINER_KWARGS,
     ).fit()
 
     history = resumed.history["val_loss"]
@@ -283,14 +272,8 @@ def test_best_checkpoint_and_score_survive_a_sigkill_and_resume(tmp_path):
     assert resumed.best_score == pytest.approx(max(history), rel=1e-6)
     assert resumed.best_epoch == int(np.argmax(history)) + 1 == 1
     assert resumed.best_score == pytest.approx(best_before["best"], rel=1e-6)
-    # ... and equals the uninterrupted run. Float tolerance: the first half ran in another process
-    # (same seed, CPU); TF/JAX/torch CPU kernels are deterministic here, the tolerance only absorbs
-    # summation-order differences between processes that some oneDNN builds show.
-    assert resumed.best_epoch == reference.best_epoch
-    assert resumed.best_score == pytest.approx(reference.best_score, rel=1e-5)
-    np.testing.assert_allclose(history, reference.history["val_loss"], rtol=1e-5)
-    for got, want in zip(_best_weights(run / "best.keras"), _best_weights(tmp_path / "reference" / "best.keras")):
-        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    # No later (worse) epoch replaced the file written in the first half, in the killed process.
+    assert (run / "best.keras").read_bytes() == best_bytes
     # The file itself scores the recorded best on the validation data.
     best_model = load_model(run / "best.keras", safe_mode=True)
     score = best_model.evaluate(validation[0], validation[1], verbose=0, return_dict=True)["loss"]
