@@ -10,9 +10,9 @@ leaves either the previous epoch's complete state or the new one.
 
 Why not `keras.callbacks.BackupAndRestore`: it writes the weights and the
 epoch number as separate files (a crash between them pairs epoch N's counter
-with epoch N+1's weights), does not keep the `SeedGenerator` states outside the
-weights file's layer variables, NumPy/Python/torch RNG states, callback states
-or history, and deletes its backup when training ends, so a finished run
+with epoch N+1's weights), and keeps neither the `SeedGenerator` states (they
+are not in weights files), nor the NumPy/Python/torch RNG states, callback
+states or history, and deletes its backup when training ends, so a finished run
 cannot be extended. Its idea (restore, then `fit(initial_epoch=...)`) is kept.
 """
 
