@@ -81,7 +81,7 @@ def search_progress(tmp: Path, num_trials: int = 12) -> dict:
         ax.plot(range(1, len(best) + 1), best, marker="o", ms=4, label=name)
     ax.set_xlabel("trial")
     ax.set_ylabel("best validation accuracy so far")
-    ax.set_title(f"Search on the digits CNN ({num_trials} trials of 3 epochs, seed 0)")
+    ax.set_title(f"Search of a small CNN on the digits ({num_trials} trials of 3 epochs, seed 0)")
     ax.grid(alpha=0.3)
     ax.legend(loc="lower right")
     fig.tight_layout()
