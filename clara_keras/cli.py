@@ -39,12 +39,12 @@ def _pre_scan_backend(argv: list[str]) -> str | None:
 
 
 def build_parser(commands=None) -> argparse.ArgumentParser:
-    parser = _Parser(prog="clara-keras", description="clara_keras: the Clara toolkit on Keras 3.")
+    parser = _Parser(prog="clara-keras", description="clara_keras: the Clara toolkit on Keras 3.", allow_abbrev=False)
     parser.add_argument("--version", action="version", version=f"clara-keras {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for name, (module_name, help_text) in (commands or COMMANDS).items():
-        p = sub.add_parser(name, help=help_text, description=help_text)
+        p = sub.add_parser(name, help=help_text, description=help_text, allow_abbrev=False)
         p.add_argument(
             "--backend", choices=BACKENDS, default=None, help="Keras backend (default: $KERAS_BACKEND or tensorflow)."
         )

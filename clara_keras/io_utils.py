@@ -8,6 +8,7 @@ file, never a truncated one.
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import os
 import tempfile
@@ -31,6 +32,14 @@ def fsync_dir(path: str | os.PathLike) -> None:
         os.close(fd)
 
 
+def _remove_stale_temps(directory: Path, prefix: str, suffix: str, keep: str | None = None) -> None:
+    """Delete temp files a killed writer left behind (same prefix/suffix as ours, not ``keep``)."""
+    for stale in directory.glob(f"{glob.escape(prefix)}*{glob.escape(suffix)}"):
+        if stale.name != keep:
+            with contextlib.suppress(OSError):
+                stale.unlink()
+
+
 @contextlib.contextmanager
 def atomic_write(path: str | os.PathLike, mode: str = "wb"):
     """Open a temporary file beside ``path``; on success rename it to ``path``.
@@ -51,6 +60,7 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb"):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    _remove_stale_temps(path.parent, f".{path.name}.", ".tmp")
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> None:
@@ -70,7 +80,8 @@ def atomic_save_model(model, path: str | os.PathLike) -> None:
     """Save a Keras model to ``path`` (``.keras``) without ever exposing a partial file.
 
     Keras writes its archive in place; here it is written under a temporary
-    ``.keras`` name in the same folder, fsynced and renamed.
+    ``.keras`` name in the same folder, fsynced and renamed. Temp files that a
+    killed earlier writer left behind are removed after a successful save.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -86,6 +97,7 @@ def atomic_save_model(model, path: str | os.PathLike) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    _remove_stale_temps(path.parent, f".{path.stem}.", ".keras")
 
 
 def _json_default(obj: Any):

@@ -43,3 +43,13 @@ def test_atomic_save_model_keeps_old_file_when_save_fails(tmp_path):
     loaded = keras.saving.load_model(path, safe_mode=True)
     x = np.ones((1, 3), "float32")
     np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+def test_temp_files_left_by_a_killed_writer_are_cleaned_up(tmp_path):
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    (tmp_path / ".best.abc123.keras").write_bytes(b"left by a SIGKILLed save")
+    (tmp_path / ".state.json.xyz.tmp").write_text("{")
+    (tmp_path / ".other.keep.keras").write_bytes(b"not ours")
+    io_utils.atomic_save_model(model, tmp_path / "best.keras")
+    io_utils.atomic_write_json(tmp_path / "state.json", {"ok": True})
+    assert sorted(os.listdir(tmp_path)) == [".other.keep.keras", "best.keras", "state.json"]
