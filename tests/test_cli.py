@@ -14,6 +14,7 @@ from clara_keras import cli
         (["train", "--epochs", "0"], "--epochs: expected a positive integer, got '0'"),
         (["train", "--lr", "abc"], "--lr: expected a positive number, got 'abc'"),
         (["train", "--no-such-option"], "unrecognized arguments: --no-such-option"),
+        (["train", "--epoch", "3"], "unrecognized arguments: --epoch 3"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
         (["train", "--backend", "theano"], "--backend must be one of tensorflow, jax, torch"),
     ],
