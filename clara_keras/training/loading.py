@@ -9,6 +9,7 @@ import keras
 
 from clara_keras.errors import CheckpointError
 from clara_keras.errors import UnsafeFileError
+from clara_keras.safety import check_keras_archive
 
 __all__ = ["load_model"]
 
@@ -68,6 +69,9 @@ def load_model(path: str | os.PathLike, safe_mode: bool = True, compile: bool = 
         raise CheckpointError(
             f"{path!r} is a zip file but not a Keras model archive (no config.json/metadata.json). Found: {sorted(names)[:5]}"
         )
+    # Inspect the archive without executing anything: path tricks, foreign modules, unsafe flags,
+    # HDF5 external links and absurd shapes are refused before Keras opens it.
+    check_keras_archive(path, allow_lambda=not safe_mode)
     _register_clara_objects()
     try:
         return keras.saving.load_model(path, safe_mode=safe_mode, compile=compile, custom_objects=custom_objects)

@@ -78,3 +78,16 @@ def test_lambda_allowed_only_on_explicit_opt_in():
 
 def test_corpus_is_complete():
     assert sorted(p.name for p in CORPUS.iterdir()) == sorted([c[0] for c in CASES] + ["pickled.npz"])
+
+
+@pytest.mark.parametrize("name,error,phrase", CASES)
+def test_clara_load_model_refuses_every_hostile_archive(sandbox, name, error, phrase):
+    from clara_keras.training import load_model
+
+    target, sentinel = sandbox
+    before = _snapshot(target.parent)
+    with pytest.raises(error):
+        load_model(target / name)
+    assert sentinel.read_text() == "untouched"
+    assert _snapshot(target.parent) == before
+    assert not os.path.exists("/tmp/pwned")
