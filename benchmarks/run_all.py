@@ -179,6 +179,14 @@ def build_report(records: list[dict], runs: list[dict], quick: bool) -> str:
             f"numpy {v.get('numpy', '?')}. Run {created[0]} .. {created[-1]}.",
             "",
         ]
+        loads = [r["machine"]["load_average"][0] for r in records if r.get("machine", {}).get("load_average")]
+        if loads:
+            lines += [
+                f"1-minute load average at the start of the benches: {min(loads):.1f} .. {max(loads):.1f} "
+                f"(on {m.get('affinity_cores', m.get('cpu_count'))} cores; above the core count, the machine was shared "
+                "and the spreads show it).",
+                "",
+            ]
         backend_versions = {}
         for r in records:
             ver = r.get("versions", {})
