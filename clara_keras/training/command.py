@@ -40,6 +40,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="Continue an interrupted run from its folder (settings from its config.json; --epochs may extend it).",
     )
     parser.add_argument(
+        "--workers",
+        metavar="HOST:PORT,...",
+        default=None,
+        help="Multi-worker training: every worker's address (sets TF_CONFIG; use with --task-index).",
+    )
+    parser.add_argument(
+        "--task-index", type=int, default=None, help="This worker's index in --workers (0 is the chief)."
+    )
+    parser.add_argument(
         "--verbose", type=int, choices=(0, 1, 2), default=1, help="Keras progress output (default: 1, a bar)."
     )
 
@@ -51,6 +60,10 @@ def run(args: argparse.Namespace) -> int:
     from clara_keras.training.main_job import run_main_job
     from clara_keras.training.run_dir import default_run_dir
 
+    if args.workers is not None or args.task_index is not None:
+        from clara_keras.distribute import apply_worker_flags
+
+        apply_worker_flags(args.workers, args.task_index)
     given = {"epochs": args.epochs, "batch_size": args.batch_size, "lr": args.lr, "seed": args.seed}
     if args.resume is not None:
         if args.out is not None and os.path.abspath(args.out) != os.path.abspath(args.resume):

@@ -29,6 +29,7 @@ def run_main_job(
     out: str = "runs/latest",
     verbose: int = 1,
     resume: bool = False,
+    distribute: str | None = None,
 ) -> dict[str, Any]:
     """Train the digits CNN, keep the best weights by validation loss, test them; write the run folder.
 
@@ -39,7 +40,20 @@ def run_main_job(
 
     With ``resume=True``, ``out`` is an existing run folder and training
     continues from its last completed epoch.
+
+    With ``TF_CONFIG`` set (``clara-keras train --workers ... --task-index I``
+    or ``clara-keras launch --local N train``), ``distribute`` defaults to
+    ``"auto"``: every worker trains the same model on its shard of each global
+    batch and the chief writes the run folder.
     """
+    import os
+
+    if distribute is None and os.environ.get("TF_CONFIG"):
+        distribute = "auto"
+    if distribute is not None:
+        from clara_keras.distribute import strategy
+
+        strategy(distribute)  # MultiWorkerMirroredStrategy must exist before any TensorFlow op
     from clara_keras.backend_utils import set_seed
     from clara_keras.callbacks import CosineSchedule
     from clara_keras.datasets import load_digits_splits
@@ -62,5 +76,6 @@ def run_main_job(
         seed=seed,
         batch_size=batch_size,
         verbose=verbose,
+        distribute=distribute,
     )
     return {**result, "params": {"epochs": epochs, "batch_size": batch_size, "lr": lr, "seed": seed}}

@@ -99,11 +99,12 @@ def train(
     batch_size: int | None = None,
     verbose: Any = "auto",
     report: bool = True,
+    distribute: str | None = None,
 ) -> TrainResult:
     """Train, validate, keep the best weights, test them and write the run folder, in one call.
 
     `validation`, `test`, `mode`, `validation_freq`, `callbacks`, `run_dir`, `resume`, `seed`,
-    `batch_size` and `verbose` are as for `Trainer`.
+    `batch_size`, `verbose` and `distribute` are as for `Trainer`.
 
     Args:
         model: A `clara_keras.Model` (compiled from its parameters if needed) or a compiled `keras.Model`.
@@ -154,6 +155,7 @@ def train(
         seed=seed,
         batch_size=batch_size,
         verbose=verbose,
+        distribute=distribute,
     )
     trainer.fit()
     scores: dict[str, Any] = {}
@@ -177,6 +179,8 @@ def train(
     )
     if confusion is not None:
         scores["confusion_matrix"] = confusion.astype(int).tolist()
+    if not trainer.is_chief:  # multi-worker: only the chief writes the run folder
+        return TrainResult(scores, history, model=model, trainer=trainer)
     io_utils.atomic_write_json(trainer.run.result, scores)
     if report:
         classes = None

@@ -146,6 +146,13 @@ class Trainer:
             `batch_size` parameter (32).
         shuffle: Bool, shuffle array training data each epoch. Defaults to `True`.
         verbose: Keras `fit` verbosity. Defaults to `"auto"`.
+        distribute: `None` (one process), `"auto"`, `"multi_worker"` or
+            `"mirrored"`: train through `clara_keras.distribute.fit_multi_worker`
+            with the strategy `clara_keras.distribute.strategy(distribute)`
+            picks (`TF_CONFIG` -> MultiWorkerMirroredStrategy on TensorFlow,
+            `DataParallel` on JAX; torch raises `DistributeError`). Only the
+            chief writes the run folder. `"auto"` without a cluster or several
+            devices trains in one process as usual. Defaults to `None`.
 
     Example:
 
@@ -177,6 +184,7 @@ class Trainer:
         batch_size: int | None = None,
         shuffle: bool = True,
         verbose: Any = "auto",
+        distribute: str | None = None,
     ):
         if not isinstance(model, keras.Model):
             raise ParamTypeError(
@@ -217,6 +225,8 @@ class Trainer:
         self.feature_shape = None
         self.data_info: dict = {}
         self.stopped_early = False
+        self.distribute = distribute
+        self.is_chief = True
 
     # -- results ---------------------------------------------------------------------------------
     @property
@@ -265,6 +275,12 @@ class Trainer:
         """Train to `epochs` (from the resume state when `resume=True`); returns the Trainer."""
         if self.train_data is None:
             raise DataError("`Trainer.fit` needs training data: pass `train=...`.")
+        if self.distribute is not None:
+            from clara_keras import distribute as D
+
+            strategy = D.strategy(self.distribute)
+            if strategy is not None:
+                return self._fit_distributed(D, strategy)
         restore = None
         if self.resume:
             if not self.run.has_state():
@@ -314,6 +330,41 @@ class Trainer:
         elif restore is not None:
             recorder.on_train_begin()  # nothing left to train: still restore the best score
         self.stopped_early = self.epochs_completed < self.epochs
+        return self
+
+    def _fit_distributed(self, D, strategy) -> Trainer:
+        """Multi-worker / data-parallel training (resume comes from the run folder's backups)."""
+        info = D.cluster_info()
+        self.is_chief = info is None or info.is_chief
+        x, y = self.train_data if isinstance(self.train_data, tuple) else (self.train_data, None)
+        self.run.create()
+        history = D.fit_multi_worker(
+            self.model,
+            x,
+            y,
+            validation=self.validation_data,
+            epochs=self.epochs,
+            batch_size=self.batch_size,
+            callbacks=self.callbacks,
+            run_dir=str(self.run.path),
+            strategy=strategy,
+            monitor=self.monitor,
+            mode=self.mode,
+            shuffle=self.shuffle,
+            seed=self.seed if self.seed is not None else 0,
+            verbose=self.verbose if isinstance(self.verbose, int) else 1,
+        )
+        n = len(next(iter(history.values()))) if history else 0
+        self._rows = [{"epoch": i + 1, **{k: float(v[i]) for k, v in history.items()}} for i in range(n)]
+        values = history.get(self.monitor) or []
+        finite = [(v, i) for i, v in enumerate(values) if math.isfinite(v)]
+        if finite:
+            value, index = (min if self.mode == "min" else max)(finite)
+            self._best.set_state({"best": value, "best_epoch": index + 1})
+        if self.is_chief:
+            self._write_config()
+            self._write_history()
+        self.stopped_early = n < self.epochs
         return self
 
     # -- testing ---------------------------------------------------------------------------------
