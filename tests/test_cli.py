@@ -37,3 +37,19 @@ def test_module_entry_point_reports_bad_value_without_traceback():
     assert proc.returncode == 2
     assert "--batch-size: expected a positive integer, got '-4'" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    "argv,phrase",
+    [
+        (["search", "--chief", "badaddress", "--dry-run"], "expected 'HOST:PORT'"),
+        (["search", "--chief", "127.0.0.1:1", "--worker", "127.0.0.1:2"], "Pass either --chief or --worker, not both"),
+        (["train", "--task-index", "0"], "--workers is missing"),
+    ],
+)
+def test_distributed_flags_are_checked(argv, phrase, capsys, monkeypatch):
+    monkeypatch.delenv("TF_CONFIG", raising=False)
+    monkeypatch.delenv("KERASTUNER_TUNER_ID", raising=False)
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert phrase in err and "Traceback" not in err

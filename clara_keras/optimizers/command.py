@@ -40,6 +40,10 @@ def _fraction(text: str) -> float:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    dist = parser.add_argument_group("distributed search (keras-tuner chief/worker)")
+    dist.add_argument("--chief", metavar="HOST:PORT", default=None, help="Serve the shared oracle on HOST:PORT.")
+    dist.add_argument("--worker", metavar="HOST:PORT", default=None, help="Run trials for the chief at HOST:PORT.")
+    dist.add_argument("--tuner-id", default=None, help="This worker's name (default: derived from host and pid).")
     parser.add_argument("--algorithm", choices=ALGORITHMS, default="random", help="Search algorithm (default: random).")
     parser.add_argument(
         "--trials", type=_positive_int, default=None, help="Number of trials (default: 10; grid/hyperband: all)."
@@ -112,7 +116,9 @@ def build_search(args: argparse.Namespace):
 
 def run(args: argparse.Namespace) -> int:
     from clara_keras.backend_utils import backend
+    from clara_keras.distribute import apply_search_flags
 
+    apply_search_flags(chief=args.chief, worker=args.worker, tuner_id=args.tuner_id)
     search = build_search(args)
     if args.dry_run:
         print(json.dumps(search.plan(), indent=2, default=str))
