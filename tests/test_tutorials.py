@@ -129,8 +129,8 @@ def test_every_page_is_in_the_navigation():
 
 
 def test_every_code_page_has_runnable_python():
-    # contributing.md only shows examples; benchmarks.md is included from benchmarks/ (bash only).
-    display_only = {"contributing.md", "benchmarks.md"}
+    # contributing.md only shows examples; the benchmark pages are included from benchmarks/ (bash only).
+    display_only = {"contributing.md", "benchmarks.md", "benchmark_results.md"}
     empty = [_page_id(p) for p in CODE_PAGES if _page_id(p) not in display_only and not tb.parse_page(p).blocks]
     assert empty == []
 
@@ -191,6 +191,8 @@ def test_mkdocs_build_strict(tmp_path):
     if (site / "benchmarks" / "index.html").exists():
         benchmarks = (site / "benchmarks" / "index.html").read_text(encoding="utf-8")
         assert "--8&lt;--" not in benchmarks and "Reproduce" in benchmarks
+        results = (site / "benchmark_results" / "index.html").read_text(encoding="utf-8")
+        assert "--8&lt;--" not in results and "<table>" in results
     # Every image a page shows was copied into the site.
     for html in site.rglob("*.html"):
         for src in re.findall(r'<img[^>]+src="([^"]+)"', html.read_text(encoding="utf-8")):
