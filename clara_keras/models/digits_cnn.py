@@ -24,11 +24,11 @@ def digits_cnn(
     """
     model = Model(type="classification", input_shape=input_shape, name=name)
     model.add(cl.Conv2DLayer(filters=32, kernel_size=(3, 3), padding="same", activation="relu"))
-    model.add(cl.BatchNormalizationLayer())
+    model.add(cl.BatchNormalizationLayer(momentum=0.9))
     model.add(cl.Conv2DLayer(filters=32, kernel_size=(3, 3), padding="same", activation="relu"))
     model.add(cl.MaxPooling2DLayer(pool_size=(2, 2)))
     model.add(cl.Conv2DLayer(filters=64, kernel_size=(3, 3), padding="same", activation="relu"))
-    model.add(cl.BatchNormalizationLayer())
+    model.add(cl.BatchNormalizationLayer(momentum=0.9))
     model.add(cl.MaxPooling2DLayer(pool_size=(2, 2)))
     model.add(cl.Flatten())
     model.add(cl.DenseLayer(units=128, activation="relu"))
