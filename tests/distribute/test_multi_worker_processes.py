@@ -51,33 +51,47 @@ def uninterrupted(tmp_path_factory):
     return out, output
 
 
-def reference_weights():
-    from clara_keras.datasets import load_digits_splits
-    from clara_keras.models import digits_cnn
+REFERENCE = """
+import sys
+import keras
+import numpy as np
+from clara_keras.datasets import load_digits_splits
+from clara_keras.models import digits_cnn
 
-    floatx = keras.config.floatx()
-    keras.config.set_floatx("float64")
-    try:
-        keras.utils.set_random_seed(0)
-        train, _, _ = load_digits_splits(seed=0)
-        model = digits_cnn(dropout_prob=0.0)
-        model.set_params({"learning_rate": 0.01, "optimizer": "sgd"})
-        model.compile()
-        initial = model.get_weights()
-        model.fit(train["X"], train["y"], batch_size=64, epochs=EPOCHS, shuffle=False, verbose=0)
-        return initial, model.get_weights()
-    finally:
-        keras.config.set_floatx(floatx)
+keras.config.set_floatx("float64")
+keras.utils.set_random_seed(0)
+train, _, _ = load_digits_splits(seed=0)
+model = digits_cnn(dropout_prob=0.0)
+model.set_params({"learning_rate": 0.01, "optimizer": "sgd"})
+model.compile()
+np.savez(sys.argv[1], *model.get_weights())
+model.fit(train["X"], train["y"], batch_size=64, epochs=int(sys.argv[3]), shuffle=False, verbose=0)
+np.savez(sys.argv[2], *model.get_weights())
+"""
 
 
-def test_two_workers_match_each_other_and_a_single_process(uninterrupted):
+def reference_weights(tmp_path):
+    """A single-process `model.fit` with the same global batch and seed, in a fresh interpreter.
+
+    A fresh process, like the workers: global state left by earlier tests in this
+    process (seed generators, TensorFlow's graph caches) cannot leak into the reference.
+    """
+    initial, final = tmp_path / "initial.npz", tmp_path / "final.npz"
+    code, output = run_bounded(
+        [PYTHON, "-c", REFERENCE, str(initial), str(final), str(EPOCHS)], subprocess_env(), timeout=200
+    )
+    assert code == 0, output[-4000:]
+    return load_weights(initial), load_weights(final)
+
+
+def test_two_workers_match_each_other_and_a_single_process(uninterrupted, tmp_path):
     out, output = uninterrupted
     for rank in (0, 1):
         assert f"[worker {rank}] DONE rank={rank} epochs={EPOCHS}" in output
         assert f"[worker {rank}] EPOCH_END 2 ['accuracy', 'loss', 'val_accuracy', 'val_loss']" in output
     w0, w1 = load_weights(out / "weights-0.npz"), load_weights(out / "weights-1.npz")
     assert all(np.array_equal(a, b) for a, b in zip(w0, w1))
-    initial, reference = reference_weights()
+    initial, reference = reference_weights(tmp_path)
     assert max_diff(reference, initial) > 1e-2  # the weights moved ...
     assert max_diff(w0, reference) < 1e-9  # ... the same way as in one process
     history = json.loads((out / "run" / "history.json").read_text())
