@@ -28,6 +28,20 @@ MODEL_TYPES = ("classification", "binary", "multilabel", "regression")
 _PROB_ACTIVATIONS = {"softmax", "sigmoid"}
 
 
+def _check_input_shape(value) -> tuple:
+    """A shape without the batch axis: a tuple of positive integers (``None`` for a free axis)."""
+    try:
+        shape = tuple(value)
+    except TypeError:
+        shape = None
+    if not shape or any(d is not None and (isinstance(d, bool) or not isinstance(d, int) or d <= 0) for d in shape):
+        raise ConfigError(
+            "Received an invalid value for `input_shape`, expected a non-empty tuple of positive integers "
+            f"(None for a free axis), without the batch axis. Received: input_shape={value!r}"
+        )
+    return shape
+
+
 def _check_type(value: str) -> str:
     if not isinstance(value, str):
         raise ParamTypeError(
@@ -261,7 +275,7 @@ class Model(keras.Sequential):
         if params:
             self.set_params(params)
         if input_shape is not None:
-            self.add(keras.Input(shape=tuple(input_shape)))
+            self.add(keras.Input(shape=_check_input_shape(input_shape)))
         for layer in layers or []:
             self.add(layer)
 

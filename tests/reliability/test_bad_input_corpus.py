@@ -199,6 +199,8 @@ GOOD_CSV = "a,b,label\n1,2,cat\n3,4,dog\n"
 CASES: list[Case] = [
     # -- layers ----------------------------------------------------------------------------------
     Case("dense_units_zero", lambda tmp: cl.DenseLayer(units=0), ConfigError, "units=0"),
+    Case("model_input_shape_negative", lambda tmp: clara.Model(input_shape=(-1,)), ConfigError, "input_shape=(-1,)"),
+    Case("model_input_shape_empty", lambda tmp: clara.Model(input_shape=()), ConfigError, "input_shape=()"),
     Case("dense_units_negative", lambda tmp: cl.DenseLayer(units=-3), ConfigError, "units=-3"),
     Case("dense_units_float", lambda tmp: cl.DenseLayer(units=2.5), ConfigError, "units=2.5"),
     Case(
@@ -612,12 +614,7 @@ CASES: list[Case] = [
 # Each is a strict xfail naming the bug, so the suite stays green today and fails (XPASS) the day the owner
 # fixes it, which is the signal to move the row into CASES. They are not counted in the corpus total.
 
-KNOWN_GAPS: list[tuple[Case, str]] = [
-    (
-        Case("model_input_shape_negative", lambda tmp: clara.Model(input_shape=(-1,)), ConfigError, "(-1,)"),
-        "clara.Model(input_shape=(-1,)) raises Keras's plain ValueError, not ConfigError",
-    ),
-]
+KNOWN_GAPS: list[tuple[Case, str]] = []
 
 
 # -- CLI: exit status 2 and one line on stderr ------------------------------------------------------
