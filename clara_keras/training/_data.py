@@ -34,8 +34,8 @@ class ArrayBatches(keras.utils.PyDataset):
     def set_epoch(self, epoch: int) -> None:
         self.epoch = int(epoch)
 
-    def _indices(self):
-        epoch = self.epoch
+    def _indices(self, epoch: int | None = None):
+        epoch = self.epoch if epoch is None else int(epoch)
         cached_epoch, order = self._cache
         if cached_epoch != epoch:
             n = len(self.x)
@@ -47,7 +47,15 @@ class ArrayBatches(keras.utils.PyDataset):
         return math.ceil(len(self.x) / self.batch_size)
 
     def __getitem__(self, index):
-        idx = self._indices()[index * self.batch_size : (index + 1) * self.batch_size]
+        return self.get_batch(index, self.epoch)
+
+    def epoch_indices(self, epoch: int) -> np.ndarray:
+        """The sample indices of ``epoch``, in batch order (a pure function of ``(seed, epoch)``)."""
+        return self._indices(epoch).copy()
+
+    def get_batch(self, index: int, epoch: int):
+        """Batch number ``index`` of epoch ``epoch``."""
+        idx = self._indices(epoch)[index * self.batch_size : (index + 1) * self.batch_size]
         xb = self.x[idx]
         if self.y is None:
             return (xb,)
@@ -69,6 +77,48 @@ def follows_epochs(data) -> bool:
     except ImportError:  # pragma: no cover - data subpackage without the generator
         return False
     return isinstance(data, DataGenerator)
+
+
+def order_unknown_reason(data) -> str | None:
+    """Why the batches of ``data`` cannot be replayed from a mid-epoch position (``None``: they can).
+
+    Resuming inside an epoch needs the remaining batches of that epoch, so the
+    order must be a pure function of the epoch: true for `ArrayBatches` and for a
+    seeded `DataGenerator`; not for `tf.data` pipelines or other `PyDataset`s.
+    """
+    if isinstance(data, ArrayBatches):
+        return None
+    if follows_epochs(data):
+        if data.seed is None and (data.shuffle or data.augmentation):
+            return "a DataGenerator with seed=None draws a new random order every run"
+        return None
+    if _is_tf_dataset(data):
+        return "a tf.data.Dataset has no batch index the Trainer could restart from"
+    return f"a {type(data).__name__} (a PyDataset other than DataGenerator) has no known order per epoch"
+
+
+def batch_at(data, epoch: int, index: int):
+    """Batch ``index`` of epoch ``epoch`` of ``data`` (see `follows_epochs`), without touching its epoch counter."""
+    return data.get_batch(int(index), int(epoch))
+
+
+class EpochTail(keras.utils.PyDataset):
+    """The batches ``start, start + 1, ...`` of one epoch of ``data``: what is left of an interrupted epoch."""
+
+    def __init__(self, data, epoch: int, start: int):
+        super().__init__(
+            workers=data.workers, use_multiprocessing=data.use_multiprocessing, max_queue_size=data.max_queue_size
+        )
+        self.data, self.epoch, self.start = data, int(epoch), int(start)
+        self._length = len(data) - self.start
+
+    def __len__(self):
+        return self._length
+
+    def __getitem__(self, index):
+        if not 0 <= index < self._length:
+            raise IndexError(f"batch index {index} out of range for {self._length} batches")
+        return batch_at(self.data, self.epoch, self.start + index)
 
 
 def set_epoch(data, epoch: int) -> None:

@@ -2,7 +2,9 @@
 
 Arrays: every model variable (weights, batch-norm statistics and the
 `SeedGenerator` states, i.e. dropout RNG), every optimizer variable
-(iteration counter, learning rate, moments), NumPy's global RNG key. A JSON
+(iteration counter, learning rate, moments), NumPy's global RNG key and, for
+a state saved inside an epoch, the metric trackers' variables
+(`model.metrics_variables`: running loss and metric totals). A JSON
 string (stored as a NumPy unicode scalar, so loading needs no pickle) holds
 the epoch counter, history, best score, callback states, Python's RNG state
 and a fingerprint of the model. Being one file renamed into place, a crash
@@ -31,7 +33,15 @@ from clara_keras.backend_utils import get_global_rng_state
 from clara_keras.backend_utils import set_global_rng_state
 from clara_keras.errors import CheckpointError
 
-__all__ = ["model_fingerprint", "save_state", "load_state", "restore_variables", "capture_rng", "restore_rng"]
+__all__ = [
+    "model_fingerprint",
+    "save_state",
+    "load_state",
+    "restore_variables",
+    "restore_metrics",
+    "capture_rng",
+    "restore_rng",
+]
 
 FORMAT = "clara_keras.resume/1"
 
@@ -67,8 +77,12 @@ def restore_rng(meta: dict, arrays: dict[str, np.ndarray]) -> None:
     set_global_rng_state(arrays.get("rng_backend"))
 
 
-def save_state(path, model: keras.Model, meta: dict[str, Any]) -> None:
-    """Atomically write the resume state of ``model`` (and its optimizer) with ``meta`` to ``path``."""
+def save_state(path, model: keras.Model, meta: dict[str, Any], metrics: bool = False) -> None:
+    """Atomically write the resume state of ``model`` (and its optimizer) with ``meta`` to ``path``.
+
+    With ``metrics=True`` the metric trackers' variables are saved too (a
+    state inside an epoch, whose running loss and metrics must continue).
+    """
     arrays: dict[str, np.ndarray] = {}
     for i, v in enumerate(model.variables):
         arrays[f"model_{i}"] = np.asarray(keras.ops.convert_to_numpy(v))
@@ -76,6 +90,9 @@ def save_state(path, model: keras.Model, meta: dict[str, Any]) -> None:
     opt_vars = list(optimizer.variables) if optimizer is not None and optimizer.built else []
     for i, v in enumerate(opt_vars):
         arrays[f"optimizer_{i}"] = np.asarray(keras.ops.convert_to_numpy(v))
+    metric_vars = list(model.metrics_variables) if metrics else []
+    for i, v in enumerate(metric_vars):
+        arrays[f"metric_{i}"] = np.asarray(keras.ops.convert_to_numpy(v))
     rng_meta, rng_arrays = capture_rng()
     arrays.update(rng_arrays)
     full = {
@@ -84,6 +101,7 @@ def save_state(path, model: keras.Model, meta: dict[str, Any]) -> None:
         "fingerprint": model_fingerprint(model),
         "num_model_variables": len(model.variables),
         "num_optimizer_variables": len(opt_vars),
+        "num_metric_variables": len(metric_vars),
         "rng": rng_meta,
     }
     arrays["meta"] = np.array(json.dumps(full, default=io_utils._json_default))
@@ -136,3 +154,18 @@ def restore_variables(model: keras.Model, meta: dict, arrays: dict[str, np.ndarr
             )
         for i, v in enumerate(optimizer.variables):
             v.assign(arrays[f"optimizer_{i}"])
+
+
+def restore_metrics(model: keras.Model, meta: dict, arrays: dict[str, np.ndarray], path="") -> None:
+    """Assign the saved metric-tracker variables (a state saved inside an epoch); no-op if none were saved."""
+    n = int(meta.get("num_metric_variables", 0) or 0)
+    if not n:
+        return
+    variables = list(model.metrics_variables)
+    if len(variables) != n:
+        raise CheckpointError(
+            f"The run state {path} has {n} metric variables but this model tracks {len(variables)}: "
+            "it was compiled with different metrics."
+        )
+    for i, v in enumerate(variables):
+        v.assign(arrays[f"metric_{i}"])

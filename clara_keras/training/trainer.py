@@ -38,6 +38,17 @@ def _positive_int(name: str, value) -> int:
     return int(value)
 
 
+def _checkpoint_every(value) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) <= 0:
+        raise ConfigError(
+            "Received an invalid value for `checkpoint_every`, expected a positive integer (a number of training "
+            f"batches) or None (a resume state after each epoch only). Received: checkpoint_every={value!r}"
+        )
+    return int(value)
+
+
 def _model_param(model, key, fallback):
     if hasattr(model, "get_params"):
         value = model.get_params().get(key)
@@ -47,36 +58,134 @@ def _model_param(model, key, fallback):
 
 
 class _EpochSetter(keras.callbacks.Callback):
-    """First callback: restores the RNG states of a resumed run and tells the array batches the epoch.
+    """First callback: restores the RNG (and metric) states of a resumed run and tells the data the epoch.
 
-    The RNG states are restored at the start of the first resumed epoch, not
-    before `fit`: Keras draws from the global generators while setting up
-    (torch `DataLoader` seeds, PyDataset batch shuffling), and from here on the
-    resumed run makes exactly the draws the uninterrupted one made after the
-    state was captured (at the end of the previous epoch).
+    A state saved at the end of an epoch is restored at the start of the first
+    resumed epoch, not before `fit`: Keras draws from the global generators
+    while setting up (torch `DataLoader` seeds, PyDataset batch shuffling), and
+    from here on the resumed run makes exactly the draws the uninterrupted one
+    made after the state was captured (at the end of the previous epoch).
+
+    A state saved inside an epoch (``mid_epoch=True``) is restored in two
+    steps: the metric trackers at the start of the epoch, right after Keras
+    has reset them, and the RNGs just before the first remaining batch trains
+    (after the epoch's data iterator is created, as in the uninterrupted run
+    where the state was captured between two batches).
     """
 
-    def __init__(self, *datasets, rng=None):
+    def __init__(self, *datasets, rng=None, metrics=None, mid_epoch=False):
         super().__init__()
         self.datasets = [d for d in datasets if _data.follows_epochs(d)]
         self.rng = rng
+        self.metrics = metrics
+        self.mid_epoch = mid_epoch
 
     def on_epoch_begin(self, epoch, logs=None):
-        if self.rng is not None:
+        if self.metrics is not None:
+            resume_state.restore_metrics(self.model, *self.metrics)
+            self.metrics = None
+        if self.rng is not None and not self.mid_epoch:
             resume_state.restore_rng(*self.rng)
             self.rng = None
         for d in self.datasets:
             _data.set_epoch(d, epoch)
 
+    def on_train_batch_begin(self, batch, logs=None):
+        if self.rng is not None:
+            resume_state.restore_rng(*self.rng)
+            self.rng = None
+
+
+class _Offset(keras.callbacks.Callback):
+    """Shows a callback the remainder of an interrupted epoch as that epoch: batch numbers and steps unchanged.
+
+    The rest of an epoch is trained by a `fit` over its remaining batches
+    (`_data.EpochTail`); through this wrapper a callback sees batch
+    ``start + i`` for the tail's batch ``i`` and ``params["steps"]`` of the
+    whole epoch, as in the uninterrupted run.
+    """
+
+    def __init__(self, inner: keras.callbacks.Callback, start: int, steps: int):
+        super().__init__()
+        self.inner, self.start, self.steps = inner, int(start), int(steps)
+
+    def set_params(self, params):
+        super().set_params(params)
+        self.inner.set_params({**(params or {}), "steps": self.steps})
+
+    def set_model(self, model):
+        super().set_model(model)
+        self.inner.set_model(model)
+
+    def on_train_begin(self, logs=None):
+        self.inner.on_train_begin(logs)
+
+    def on_train_end(self, logs=None):
+        self.inner.on_train_end(logs)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.inner.on_epoch_begin(epoch, logs)
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.inner.on_epoch_end(epoch, logs)
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self.inner.on_train_batch_begin(batch + self.start, logs)
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.inner.on_train_batch_end(batch + self.start, logs)
+
+    def on_test_begin(self, logs=None):
+        self.inner.on_test_begin(logs)
+
+    def on_test_end(self, logs=None):
+        self.inner.on_test_end(logs)
+
+    def on_test_batch_begin(self, batch, logs=None):
+        self.inner.on_test_batch_begin(batch, logs)
+
+    def on_test_batch_end(self, batch, logs=None):
+        self.inner.on_test_batch_end(batch, logs)
+
+
+def _build_metrics(model: keras.Model, batch) -> None:
+    """Create the compiled metrics' variables now (Keras builds them lazily, at the first train step).
+
+    Their saved values are assigned when the resumed epoch begins, before any
+    step. The values computed here are discarded: `fit` resets the metrics
+    before the epoch. Inference mode, so no RNG is drawn and no statistic moves.
+    """
+    x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(tuple(batch) if isinstance(batch, list) else batch)
+    y_pred = model(x, training=False)
+    model.compute_loss(x, y, y_pred, sample_weight)
+    model.compute_metrics(x, y, y_pred, sample_weight)
+    model.reset_metrics()
+
+
+def _callback_states(callbacks) -> list[dict]:
+    return [{"class": type(cb).__name__, "state": cb.get_state()} for cb in callbacks if hasattr(cb, "get_state")]
+
 
 class _RunRecorder(keras.callbacks.Callback):
-    """Last callback: restores callback states on resume, records history, writes history files and the resume state."""
+    """Last callback: restores callback states on resume, records history, writes history files and the resume state.
 
-    def __init__(self, trainer: Trainer, callbacks, restore: dict | None):
+    The resume state is written after every completed epoch and, with
+    ``every`` set, after every ``every`` training batches inside an epoch
+    (batch numbers counted from the epoch's first batch, ``start`` of them
+    already trained when the epoch is the remainder of an interrupted one).
+    """
+
+    def __init__(self, trainer: Trainer, callbacks, restore: dict | None, every=None, start=0, steps=None):
         super().__init__()
         self.trainer = trainer
         self.callbacks = callbacks
         self.restore = restore
+        self.every = every
+        self.start = int(start)
+        self.steps = steps
+        self._last_saved = self.start
+        self._epoch = 0
+        self.carry = None  # what the next `fit` of the same run restores: callback states at the last epoch end
 
     def on_train_begin(self, logs=None):
         if self.restore:
@@ -85,29 +194,51 @@ class _RunRecorder(keras.callbacks.Callback):
             for cb, saved in zip(stateful, states):
                 if saved.get("class") == type(cb).__name__:
                     cb.set_state(saved["state"])
+            for cb, weights in zip(self.callbacks, self.restore.get("best_weights") or []):
+                if weights is not None:
+                    cb.best_weights = weights
             self.restore = None
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
+
+    def _meta(self, epoch: int, batch: int) -> dict:
         t = self.trainer
-        row = {"epoch": epoch + 1, **scalar_logs(logs)}
-        t._rows = [r for r in t._rows if r["epoch"] < epoch + 1] + [row]
-        if not loss_is_finite(logs):
-            return  # a NaN epoch never becomes the resume point
-        t._write_history()
-        meta = {
-            "epoch": epoch + 1,
+        return {
+            "epoch": epoch,
+            "batch": batch,
+            "steps": self.steps,
             "epochs": t.epochs,
             "rows": t._rows,
             "backend": backend(),
             "seed": t.seed,
             "monitor": t.monitor,
-            "callbacks": [
-                {"class": type(cb).__name__, "state": cb.get_state()}
-                for cb in self.callbacks
-                if hasattr(cb, "get_state")
-            ],
+            "checkpoint_every": self.every,
+            "callbacks": _callback_states(self.callbacks),
         }
-        resume_state.save_state(t.run.state, self.model, meta)
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.every is None:
+            return
+        done = self.start + batch + 1
+        if done - self._last_saved >= self.every and (self.steps is None or done < self.steps):
+            resume_state.save_state(self.trainer.run.state, self.model, self._meta(self._epoch, done), metrics=True)
+            self._last_saved = done
+
+    def on_epoch_end(self, epoch, logs=None):
+        t = self.trainer
+        self._last_saved = self.start = 0
+        row = {"epoch": epoch + 1, **scalar_logs(logs)}
+        t._rows = [r for r in t._rows if r["epoch"] < epoch + 1] + [row]
+        self.carry = {
+            "callbacks": _callback_states(self.callbacks),
+            "best_weights": [getattr(cb, "best_weights", None) for cb in self.callbacks],
+            "rng_now": resume_state.capture_rng(),
+        }
+        if not loss_is_finite(logs):
+            return  # a NaN epoch never becomes the resume point
+        t._write_history()
+        resume_state.save_state(t.run.state, self.model, self._meta(epoch + 1, 0))
 
 
 class Trainer:
@@ -121,6 +252,14 @@ class Trainer:
     optimizer, epoch counter, RNG states, best score, history, callback
     states). `Trainer(..., resume=True)` continues from it: the result is the
     same as an uninterrupted run. The file layout is `RunDir`'s.
+
+    With `checkpoint_every=N` the resume state is also written every `N`
+    training batches, with the running loss/metric totals and the position in
+    the epoch: a run killed mid-epoch resumes at the batch after the last
+    state, trains the rest of that epoch (none of its batches skipped or
+    repeated; the epoch's logged loss and metrics equal the uninterrupted
+    run's), then continues. This needs training data whose batch order is a
+    function of the epoch: arrays, a `Dataset`, or a seeded `DataGenerator`.
 
     Args:
         model: A compiled `keras.Model`, or a `clara_keras.Model` (compiled
@@ -153,6 +292,10 @@ class Trainer:
             `DataParallel` on JAX; torch raises `DistributeError`). Only the
             chief writes the run folder. `"auto"` without a cluster or several
             devices trains in one process as usual. Defaults to `None`.
+        checkpoint_every: Integer >= 1, also write the resume state every this
+            many training batches (batch-granular resume). `None`: after each
+            epoch only. Not with `tf.data` input, a `PyDataset` other than
+            `DataGenerator`, or `distribute`. Defaults to `None`.
 
     Example:
 
@@ -185,6 +328,7 @@ class Trainer:
         shuffle: bool = True,
         verbose: Any = "auto",
         distribute: str | None = None,
+        checkpoint_every: int | None = None,
     ):
         if not isinstance(model, keras.Model):
             raise ParamTypeError(
@@ -227,6 +371,7 @@ class Trainer:
         self.stopped_early = False
         self.distribute = distribute
         self.is_chief = True
+        self.checkpoint_every = _checkpoint_every(checkpoint_every)
 
     # -- results ---------------------------------------------------------------------------------
     @property
@@ -280,6 +425,11 @@ class Trainer:
 
             strategy = D.strategy(self.distribute)
             if strategy is not None:
+                if self.checkpoint_every is not None:
+                    raise ConfigError(
+                        f"`checkpoint_every={self.checkpoint_every}` is not supported with "
+                        f"`distribute={self.distribute!r}`: distributed runs resume at epoch boundaries."
+                    )
                 return self._fit_distributed(D, strategy)
         restore = None
         if self.resume:
@@ -296,6 +446,19 @@ class Trainer:
         data_seed = self.seed if self.seed is not None else 0
         train_input, shape = self._prepare("train", self.train_data, self.shuffle, data_seed)
         self.feature_shape = shape
+        start_batch = int(restore.get("batch") or 0) if restore is not None else 0
+        if self.checkpoint_every is not None or start_batch:
+            reason = _data.order_unknown_reason(train_input)
+            if reason is not None:
+                what = (
+                    f"`checkpoint_every={self.checkpoint_every}`"
+                    if self.checkpoint_every is not None
+                    else f"resuming the state in {self.run.state} (saved inside epoch {int(restore['epoch']) + 1})"
+                )
+                raise ConfigError(
+                    f"{what} needs training data whose batch order is known for every epoch, but {reason}. "
+                    "Pass arrays, a clara_keras.data.Dataset or a seeded DataGenerator, or use checkpoint_every=None."
+                )
         val_input = None
         if self.validation_data is not None:
             val_input, val_shape = self._prepare("validation", self.validation_data, False, data_seed)
@@ -311,21 +474,51 @@ class Trainer:
             self._rows = []
         self._write_config()
         user_and_best = [*self.callbacks, self._best]
-        recorder = _RunRecorder(self, user_and_best, restore)
-        rng = (restore["rng"], arrays) if restore is not None else None
+        steps = len(train_input) if _data.follows_epochs(train_input) else None
+        fit_kwargs = dict(
+            validation_data=val_input,
+            validation_freq=self.validation_freq,
+            # Array data (ArrayBatches) and DataGenerators order each epoch from (seed, epoch); Keras's own
+            # PyDataset shuffling (batch order from NumPy's global RNG) is kept for other PyDatasets only.
+            shuffle=self.shuffle and not _data.follows_epochs(train_input),
+            verbose=self.verbose,
+        )
+        if start_batch and initial_epoch < self.epochs:
+            if restore.get("steps") != steps:
+                raise CheckpointError(
+                    f"The run state {self.run.state} was saved after batch {start_batch} of an epoch of "
+                    f"{restore.get('steps')} batches, but the training data now has {steps} batches per epoch. "
+                    "Resume with the same data and batch_size."
+                )
+            # The rest of the interrupted epoch: one `fit` over its remaining batches, callbacks shown the
+            # whole epoch; the metric trackers continue from the saved totals, the RNGs from the saved position.
+            tail = _data.EpochTail(train_input, initial_epoch, start_batch)
+            _build_metrics(self.model, tail[0])
+            recorder = _RunRecorder(self, user_and_best, restore, self.checkpoint_every, start_batch, steps)
+            setter = _EpochSetter(
+                val_input, rng=(restore["rng"], arrays), metrics=(restore, arrays, self.run.state), mid_epoch=True
+            )
+            wrapped = [_Offset(cb, start_batch, steps) for cb in user_and_best]
+            self.model.fit(
+                tail,
+                epochs=initial_epoch + 1,
+                initial_epoch=initial_epoch,
+                callbacks=[setter, *wrapped, recorder],
+                **fit_kwargs,
+            )
+            initial_epoch += 1
+            if self.model.stop_training or initial_epoch >= self.epochs:
+                self.stopped_early = self.epochs_completed < self.epochs
+                return self
+            restore, arrays = recorder.carry, None
+        recorder = _RunRecorder(self, user_and_best, restore, self.checkpoint_every, 0, steps)
+        rng = None
+        if restore is not None:
+            rng = restore["rng_now"] if "rng_now" in restore else (restore["rng"], arrays)
         callbacks = [_EpochSetter(train_input, val_input, rng=rng), *user_and_best, recorder]
         if initial_epoch < self.epochs:
             self.model.fit(
-                train_input,
-                validation_data=val_input,
-                epochs=self.epochs,
-                initial_epoch=initial_epoch,
-                validation_freq=self.validation_freq,
-                # Array data (ArrayBatches) and DataGenerators order each epoch from (seed, epoch); Keras's own
-                # PyDataset shuffling (batch order from NumPy's global RNG) is kept for other PyDatasets only.
-                shuffle=self.shuffle and not _data.follows_epochs(train_input),
-                callbacks=callbacks,
-                verbose=self.verbose,
+                train_input, epochs=self.epochs, initial_epoch=initial_epoch, callbacks=callbacks, **fit_kwargs
             )
         elif restore is not None:
             recorder.on_train_begin()  # nothing left to train: still restore the best score
