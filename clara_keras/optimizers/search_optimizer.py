@@ -170,6 +170,8 @@ class SearchOptimizer:
         self.hyperparameters = self._discover_space()
         self._check_space(self.hyperparameters)
         self._tuner: T.ClaraTuner | None = None
+        #: Trials that finished during the last `fit()` call (0: the search was already complete).
+        self.trials_run = 0
 
     # -- checks ---------------------------------------------------------------------------------
     @property
@@ -308,8 +310,16 @@ class SearchOptimizer:
         path = os.path.join(self.project_dir, FINGERPRINT)
         expected = json.loads(json.dumps(self._fingerprint(), default=str))
         if os.path.exists(path):
-            with open(path) as f:
-                found = json.load(f)
+            try:
+                with open(path, encoding="utf-8") as f:
+                    found = json.load(f)
+            except (OSError, ValueError) as exc:
+                raise SearchError(
+                    f"The search fingerprint {path} is unreadable ({type(exc).__name__}: {exc}). Move the folder "
+                    "away (or pass overwrite=True) to start again."
+                ) from None
+            if not isinstance(found, dict):
+                found = {"algorithm": found}
             if found != expected:
                 diff = sorted(k for k in expected if found.get(k) != expected.get(k))
                 raise SearchError(
@@ -342,6 +352,7 @@ class SearchOptimizer:
             SearchError: three trials failed in a row, or the objective is missing from the logs.
         """
         tuner = self._get_tuner()
+        before = self._finished_ids()
         # keras-tuner and Keras run gc.collect() before every trial; with the frameworks' large
         # heaps each full collection costs up to a second. Objects that exist before the search are
         # moved out of the collector's scans for its duration (gc.freeze), then put back.
@@ -358,7 +369,23 @@ class SearchOptimizer:
         finally:
             gc.unfreeze()
             self._write_results()
+        self.trials_run = len(self._finished_ids() - before)
+        if self.verbose and self.trials_run == 0:
+            print(f"[{self.algorithm}] {self.done_message()}")
         return self
+
+    def _finished_ids(self) -> set:
+        return {t.trial_id for t in self._trials().values() if t.status in ("COMPLETED", "FAILED")}
+
+    def done_message(self) -> str:
+        """What is left of the search, in words (e.g. after a `fit()` that trained nothing)."""
+        finished = len(self._finished_ids())
+        planned = self.plan()["num_trials"]
+        if self.algorithm == "grid":
+            if finished >= planned:
+                return f"the grid is exhausted: all {planned} combinations have run, nothing left to train."
+            return f"{finished} of the {planned} grid combinations have run."
+        return f"{finished} of {planned} trials have run."
 
     def _trials(self) -> dict:
         tuner = self._get_tuner(create=False)
@@ -404,11 +431,7 @@ class SearchOptimizer:
         rows = []
         for trial_id in sorted(trials):
             trial = trials[trial_id]
-            info = {}
-            info_path = os.path.join(self.project_dir, f"trial_{trial_id}", T.TRIAL_INFO)
-            if os.path.exists(info_path):
-                with open(info_path) as f:
-                    info = json.load(f)
+            info = _read_trial_info(os.path.join(self.project_dir, f"trial_{trial_id}", T.TRIAL_INFO))
             status = trial.status
             if status == "COMPLETED" and info.get("pruned_at"):
                 status = "PRUNED"
@@ -523,6 +546,21 @@ class SearchOptimizer:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(project_dir={self.project_dir!r}, num_trials={self.num_trials})"
+
+
+def _read_trial_info(path: str) -> dict:
+    """A trial's time and pruning record; an unreadable or tampered one counts as absent."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            info = json.load(f)
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(info, dict):
+        return {}
+    seconds, pruned_at = info.get("seconds"), info.get("pruned_at")
+    ok_seconds = seconds is None or (not isinstance(seconds, bool) and isinstance(seconds, (int, float)))
+    ok_pruned = pruned_at is None or (not isinstance(pruned_at, bool) and isinstance(pruned_at, int))
+    return info if ok_seconds and ok_pruned else {}
 
 
 def _fmt(value) -> str:
