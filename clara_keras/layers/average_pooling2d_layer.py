@@ -3,13 +3,11 @@ from __future__ import annotations
 import keras
 
 from clara_keras.api_export import clara_export
-from clara_keras.layers._checks import check_int_tuple
-from clara_keras.layers._checks import check_padding
-from clara_keras.layers._checks import check_window_fits
+from clara_keras.layers._pooling import CheckedPooling
 
 
 @clara_export("clara_keras.layers.AveragePooling2DLayer")
-class AveragePooling2DLayer(keras.layers.AveragePooling2D):
+class AveragePooling2DLayer(CheckedPooling, keras.layers.AveragePooling2D):
     """2-D average pooling: `keras.layers.AveragePooling2D` under Clara's name, with input checks.
 
     Args:
@@ -38,15 +36,7 @@ class AveragePooling2DLayer(keras.layers.AveragePooling2D):
     ```
     """
 
-    def __init__(self, pool_size=(2, 2), strides=None, padding: str = "valid", **kwargs):
-        strides = None if strides is None else check_int_tuple("strides", strides, 2)
-        super().__init__(
-            pool_size=check_int_tuple("pool_size", pool_size, 2),
-            strides=strides,
-            padding=check_padding(padding),
-            **kwargs,
-        )
+    rank = 2
 
-    def build(self, input_shape):
-        check_window_fits(self.name, "pool_size", self.pool_size, input_shape, self.padding, self.data_format)
-        super().build(input_shape)
+    def __init__(self, pool_size=(2, 2), strides=None, padding: str = "valid", **kwargs):
+        super().__init__(pool_size, strides, padding, **kwargs)

@@ -3,9 +3,7 @@ from __future__ import annotations
 import keras
 
 from clara_keras.api_export import clara_export
-from clara_keras.layers._checks import check_activation
-from clara_keras.layers._checks import check_positive_int
-from clara_keras.layers._checks import check_rate
+from clara_keras.layers._recurrent import checked_recurrent_args
 
 
 @clara_export("clara_keras.layers.SimpleRNNLayer")
@@ -50,10 +48,7 @@ class SimpleRNNLayer(keras.layers.SimpleRNN):
         **kwargs,
     ):
         super().__init__(
-            units=check_positive_int("units", units),
-            activation=check_activation(activation),
-            dropout=check_rate("dropout", dropout),
-            recurrent_dropout=check_rate("recurrent_dropout", recurrent_dropout),
+            **checked_recurrent_args(units, activation, dropout, recurrent_dropout),
             return_sequences=return_sequences,
             **kwargs,
         )

@@ -1,20 +1,14 @@
 from __future__ import annotations
 
-import keras
-
 from clara_keras.api_export import clara_export
 from clara_keras.errors import ShapeError
 from clara_keras.layers._attention_masks import merge_masks
-from clara_keras.layers._checks import check_activation
 from clara_keras.layers._checks import check_input_rank
-from clara_keras.layers._checks import check_positive_float
-from clara_keras.layers._checks import check_positive_int
-from clara_keras.layers._checks import check_rate
-from clara_keras.layers._checks import clone_initializer
+from clara_keras.layers._transformer_block import TransformerBlock
 
 
 @clara_export("clara_keras.layers.TransformerDecoderLayer")
-class TransformerDecoderLayer(keras.layers.Layer):
+class TransformerDecoderLayer(TransformerBlock):
     """One transformer decoder block: causal self-attention, optional cross-attention, feed-forward.
 
     Argument names are KerasHub's (`keras_hub.layers.TransformerDecoder`).
@@ -65,86 +59,22 @@ class TransformerDecoderLayer(keras.layers.Layer):
     ```
     """
 
-    def __init__(
-        self,
-        intermediate_dim: int,
-        num_heads: int,
-        dropout: float = 0.0,
-        activation="relu",
-        layer_norm_epsilon: float = 1e-5,
-        kernel_initializer="glorot_uniform",
-        bias_initializer="zeros",
-        normalize_first: bool = False,
-        **kwargs,
-    ):
-        super().__init__(**kwargs)
-        self.intermediate_dim = check_positive_int("intermediate_dim", intermediate_dim)
-        self.num_heads = check_positive_int("num_heads", num_heads)
-        self.dropout = check_rate("dropout", dropout)
-        self.activation = keras.activations.get(check_activation(activation))
-        self.layer_norm_epsilon = check_positive_float("layer_norm_epsilon", layer_norm_epsilon)
-        self.kernel_initializer = keras.initializers.get(kernel_initializer)
-        self.bias_initializer = keras.initializers.get(bias_initializer)
-        self.normalize_first = bool(normalize_first)
-        self.supports_masking = True
-        self._has_cross_attention = False
-
-    def _init(self, name):
-        return {
-            "kernel_initializer": clone_initializer(self.kernel_initializer),
-            "bias_initializer": clone_initializer(self.bias_initializer),
-            "dtype": self.dtype_policy,
-            "name": name,
-        }
-
-    def _norm(self, name, shape):
-        norm = keras.layers.LayerNormalization(epsilon=self.layer_norm_epsilon, dtype=self.dtype_policy, name=name)
-        norm.build(shape)
-        return norm
+    _has_cross_attention = False  # set by `build`
 
     def build(self, decoder_sequence_shape, encoder_sequence_shape=None):
-        check_input_rank(self.name, decoder_sequence_shape, (3,), what="decoder_sequence")
-        hidden_dim = decoder_sequence_shape[-1]
-        if hidden_dim is None or hidden_dim % self.num_heads:
-            raise ShapeError(
-                f"Layer '{self.name}': the decoder feature size {hidden_dim} must be divisible by "
-                f"num_heads={self.num_heads} (decoder_sequence shape {tuple(decoder_sequence_shape)})."
-            )
-        head_dim = hidden_dim // self.num_heads
-        self._self_attention = keras.layers.MultiHeadAttention(
-            num_heads=self.num_heads, key_dim=head_dim, dropout=self.dropout, **self._init("self_attention")
-        )
-        self._self_attention.build(decoder_sequence_shape, decoder_sequence_shape)
-        self._self_attention_norm = self._norm("self_attention_layer_norm", decoder_sequence_shape)
-        self._self_attention_dropout = keras.layers.Dropout(
-            self.dropout, dtype=self.dtype_policy, name="self_attention_dropout"
-        )
+        shape = decoder_sequence_shape
+        check_input_rank(self.name, shape, (3,), what="decoder_sequence")
+        head_dim = self._head_dim("decoder_sequence", shape)
+        self._self_attention = self._attention("self_attention", head_dim, shape, shape)
+        self._self_attention_norm = self._norm("self_attention_layer_norm", shape)
+        self._self_attention_dropout = self._dropout("self_attention_dropout")
         self._has_cross_attention = encoder_sequence_shape is not None
         if self._has_cross_attention:
             check_input_rank(self.name, encoder_sequence_shape, (3,), what="encoder_sequence")
-            self._cross_attention = keras.layers.MultiHeadAttention(
-                num_heads=self.num_heads, key_dim=head_dim, dropout=self.dropout, **self._init("cross_attention")
-            )
-            self._cross_attention.build(decoder_sequence_shape, encoder_sequence_shape)
-            self._cross_attention_norm = self._norm("cross_attention_layer_norm", decoder_sequence_shape)
-            self._cross_attention_dropout = keras.layers.Dropout(
-                self.dropout, dtype=self.dtype_policy, name="cross_attention_dropout"
-            )
-        self._ffn_norm = self._norm("feedforward_layer_norm", decoder_sequence_shape)
-        self._ffn_intermediate = keras.layers.Dense(
-            self.intermediate_dim, activation=self.activation, **self._init("feedforward_intermediate_dense")
-        )
-        self._ffn_intermediate.build(decoder_sequence_shape)
-        self._ffn_output = keras.layers.Dense(hidden_dim, **self._init("feedforward_output_dense"))
-        self._ffn_output.build((*decoder_sequence_shape[:-1], self.intermediate_dim))
-        self._ffn_dropout = keras.layers.Dropout(self.dropout, dtype=self.dtype_policy, name="feedforward_dropout")
-
-    def _residual(self, x, sublayer, norm, dropout, training):
-        residual = x
-        if self.normalize_first:
-            x = norm(x)
-        x = dropout(sublayer(x), training=training) + residual
-        return x if self.normalize_first else norm(x)
+            self._cross_attention = self._attention("cross_attention", head_dim, shape, encoder_sequence_shape)
+            self._cross_attention_norm = self._norm("cross_attention_layer_norm", shape)
+            self._cross_attention_dropout = self._dropout("cross_attention_dropout")
+        self._build_feedforward(shape)
 
     def call(
         self,
@@ -185,27 +115,7 @@ class TransformerDecoderLayer(keras.layers.Layer):
                 )
 
             x = self._residual(x, cross_attention, self._cross_attention_norm, self._cross_attention_dropout, training)
-
-        def feedforward(h):
-            return self._ffn_output(self._ffn_intermediate(h))
-
-        return self._residual(x, feedforward, self._ffn_norm, self._ffn_dropout, training)
+        return self._feedforward(x, training)
 
     def compute_output_shape(self, decoder_sequence_shape, encoder_sequence_shape=None):
         return tuple(decoder_sequence_shape)
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                "intermediate_dim": self.intermediate_dim,
-                "num_heads": self.num_heads,
-                "dropout": self.dropout,
-                "activation": keras.activations.serialize(self.activation),
-                "layer_norm_epsilon": self.layer_norm_epsilon,
-                "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
-                "bias_initializer": keras.initializers.serialize(self.bias_initializer),
-                "normalize_first": self.normalize_first,
-            }
-        )
-        return config

@@ -1,5 +1,14 @@
-"""`clara_keras.Model` and the model zoo."""
+"""`clara_keras.Model` and the model zoo.
 
+Importing this package also registers every serializable Clara object a saved
+model can name (layers, losses, metrics), so `keras.saving.load_model` reads a
+Clara `.keras` file after `import clara_keras.models`.
+"""
+
+# Registration side effects: a saved clara_keras.Model names these classes.
+import clara_keras.layers  # noqa: F401
+import clara_keras.losses  # noqa: F401
+import clara_keras.metrics  # noqa: F401
 from clara_keras.models.alexnet import alexnet
 from clara_keras.models.digits_cnn import digits_cnn
 from clara_keras.models.lenet import lenet

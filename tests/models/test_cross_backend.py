@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import clara_keras as clara
+import clara_keras.models  # noqa: F401  (registers clara_keras>Model: the package imports lazily)
 from tests.models.make_cross_backend_fixtures import BACKENDS
 from tests.models.make_cross_backend_fixtures import FIXTURES
 from tests.models.make_cross_backend_fixtures import image_model

@@ -1,3 +1,5 @@
+"""The three Clara recurrent layers (SimpleRNN, LSTM, GRU), one parametrized module."""
+
 import keras
 import numpy as np
 import pytest
@@ -6,13 +8,21 @@ from clara_keras import layers as cl
 from clara_keras.errors import ConfigError
 from tests.helpers.layer_checks import check_layer
 
+RECURRENT = [
+    (cl.SimpleRNNLayer, keras.layers.SimpleRNN),
+    (cl.LSTMLayer, keras.layers.LSTM),
+    (cl.GRULayer, keras.layers.GRU),
+]
+IDS = [cls.__name__ for cls, _ in RECURRENT]
 
-def test_harness_and_roundtrip():
+
+@pytest.mark.parametrize(("cls", "keras_cls"), RECURRENT, ids=IDS)
+def test_harness_and_roundtrip(cls, keras_cls):
     # unroll=True keeps JAX from re-compiling a `lax.scan` on every eager call of the harness;
     # the scan path is compared with Keras in the next test.
     x = np.random.default_rng(0).normal(size=(2, 4, 3)).astype("float32")
     check_layer(
-        cl.GRULayer,
+        cls,
         {"units": 5, "unroll": True},
         x,
         expected_output_shape=(2, 5),
@@ -21,10 +31,11 @@ def test_harness_and_roundtrip():
     )
 
 
-def test_return_sequences_and_matches_keras():
+@pytest.mark.parametrize(("cls", "keras_cls"), RECURRENT, ids=IDS)
+def test_return_sequences_and_matches_keras(cls, keras_cls):
     x = np.random.default_rng(0).normal(size=(2, 4, 3)).astype("float32")
-    ours = cl.GRULayer(units=5, return_sequences=True)
-    ref = keras.layers.GRU(5, return_sequences=True)
+    ours = cls(units=5, return_sequences=True)
+    ref = keras_cls(5, return_sequences=True)
     ours.build(x.shape)
     ref.build(x.shape)
     ours.set_weights(ref.get_weights())
@@ -34,10 +45,9 @@ def test_return_sequences_and_matches_keras():
     assert tuple(ours(x).shape) == (2, 4, 5)
 
 
-def test_padded_steps_are_skipped():
-    model = keras.Sequential(
-        [keras.Input((5,), dtype="int32"), cl.EmbeddingLayer(7, 3, mask_zero=True), cl.GRULayer(units=4)]
-    )
+@pytest.mark.parametrize(("cls", "keras_cls"), RECURRENT, ids=IDS)
+def test_padded_steps_are_skipped(cls, keras_cls):
+    model = keras.Sequential([keras.Input((5,), dtype="int32"), cl.EmbeddingLayer(7, 3, mask_zero=True), cls(units=4)])
     short = np.array([[3, 1, 2, 0, 0]], "int32")
     unpadded = keras.Sequential([keras.Input((3,), dtype="int32"), model.layers[0], model.layers[1]])
     np.testing.assert_allclose(
@@ -48,9 +58,16 @@ def test_padded_steps_are_skipped():
     )
 
 
+@pytest.mark.parametrize(("cls", "keras_cls"), RECURRENT, ids=IDS)
 @pytest.mark.parametrize(
-    ("kwargs", "phrase"), [({"units": -2}, "units=-2"), ({"units": 4, "dropout": 1.0}, "dropout=1.0")]
+    ("kwargs", "phrase"),
+    [
+        ({"units": -2}, "units=-2"),
+        ({"units": 4, "dropout": 1.0}, "dropout=1.0"),
+        ({"units": 4, "recurrent_dropout": -0.1}, "recurrent_dropout=-0.1"),
+        ({"units": 4, "activation": "no_such_activation"}, "no_such_activation"),
+    ],
 )
-def test_bad_arguments(kwargs, phrase):
+def test_bad_arguments(cls, keras_cls, kwargs, phrase):
     with pytest.raises(ConfigError, match=phrase):
-        cl.GRULayer(**kwargs)
+        cls(**kwargs)
