@@ -101,17 +101,17 @@ class _Offset(keras.callbacks.Callback):
 
     The rest of an epoch is trained by a `fit` over its remaining batches
     (`_data.EpochTail`); through this wrapper a callback sees batch
-    ``start + i`` for the tail's batch ``i`` and ``params["steps"]`` of the
-    whole epoch, as in the uninterrupted run.
+    ``start + i`` for the tail's batch ``i``, and the ``params`` (``steps``
+    per epoch, ``epochs``) of the whole run, as in the uninterrupted run.
     """
 
-    def __init__(self, inner: keras.callbacks.Callback, start: int, steps: int):
+    def __init__(self, inner: keras.callbacks.Callback, start: int, steps: int, epochs: int):
         super().__init__()
-        self.inner, self.start, self.steps = inner, int(start), int(steps)
+        self.inner, self.start, self.steps, self.epochs = inner, int(start), int(steps), int(epochs)
 
     def set_params(self, params):
         super().set_params(params)
-        self.inner.set_params({**(params or {}), "steps": self.steps})
+        self.inner.set_params({**(params or {}), "steps": self.steps, "epochs": self.epochs})
 
     def set_model(self, model):
         super().set_model(model)
@@ -498,7 +498,7 @@ class Trainer:
             setter = _EpochSetter(
                 val_input, rng=(restore["rng"], arrays), metrics=(restore, arrays, self.run.state), mid_epoch=True
             )
-            wrapped = [_Offset(cb, start_batch, steps) for cb in user_and_best]
+            wrapped = [_Offset(cb, start_batch, steps, self.epochs) for cb in user_and_best]
             self.model.fit(
                 tail,
                 epochs=initial_epoch + 1,
