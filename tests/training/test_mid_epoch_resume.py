@@ -1,11 +1,13 @@
-"""Trainer(checkpoint_every=N): batch-granular resume state, in process (the SIGKILL proof is tests/reliability)."""
+"""Trainer(checkpoint_every=N): batch-granular resume state, in process.
+
+The SIGKILL proof with a DataGenerator, dropout and the LR/early-stopping callbacks, in real subprocesses,
+is `tests/reliability/test_mid_epoch_kill.py`; here: the mechanism after an in-process crash, and the errors.
+"""
 
 import keras
 import numpy as np
 import pytest
 
-from clara_keras.callbacks import EarlyStopping
-from clara_keras.callbacks import LearningRateWarmup
 from clara_keras.data import DataGenerator
 from clara_keras.data import Dataset
 from clara_keras.errors import CheckpointError
@@ -99,39 +101,6 @@ def test_crash_mid_epoch_resumes_at_the_saved_batch(tmp_path, data):
     assert committed + [s[:2] for s in seen.seen] == [s[:2] for s in ref_seen.seen]
     steps = int(keras.ops.convert_to_numpy(model.optimizer.iterations))
     assert steps == 3 * 10
-
-
-def test_warmup_and_early_stopping_continue_across_a_mid_epoch_resume(tmp_path, data):
-    train, val = data
-
-    def callbacks():
-        return [LearningRateWarmup(warmup_epochs=2, start_factor=0.1), EarlyStopping(monitor="val_loss", patience=0)]
-
-    ref, ref_model, ref_seen = _run(tmp_path / "ref", train, val, callbacks=callbacks(), epochs=8)
-    _, _, killed = _run(tmp_path / "run", train, val, crash_at=13, callbacks=callbacks(), epochs=8)
-    meta, _ = resume_state.load_state(tmp_path / "run" / "state" / "resume.npz")
-    assert (meta["epoch"], meta["batch"]) == (1, 2)  # the crash (batch 3 of epoch 2) came before the save of 4
-    resumed, model, seen = _run(tmp_path / "run", train, val, resume=True, callbacks=callbacks(), epochs=8)
-    committed = [s for s in killed.seen if (s[0], s[1] + 1) <= (1, 2)]
-    # The warm-up learning rate of every batch (the resumed tail sees its true batch numbers and steps).
-    assert committed + seen.seen == ref_seen.seen
-    assert resumed.epochs_completed == ref.epochs_completed
-    assert resumed.epochs_completed < 8  # early stopping did stop it, at the same epoch
-    _close(model.get_weights(), ref_model.get_weights())
-
-
-def test_data_generator_mid_epoch_resume(tmp_path, data):
-    (xt, yt), (xv, yv) = data
-
-    def gen():
-        return DataGenerator(Dataset(X=xt, y=yt), batch_size=16, seed=9)
-
-    ref, ref_model, _ = _run(tmp_path / "ref", gen(), (xv, yv))
-    _run(tmp_path / "run", gen(), (xv, yv), crash_at=16, every=3)
-    resumed, model, seen = _run(tmp_path / "run", gen(), (xv, yv), resume=True, every=3)
-    assert seen.seen[0][:2] == (1, 6)  # 7 batches of epoch 2 trained, 6 committed
-    _close(model.get_weights(), ref_model.get_weights())
-    np.testing.assert_allclose(resumed.history["loss"], ref.history["loss"], rtol=max(TOL, 1e-7))
 
 
 @pytest.mark.parametrize("bad", [0, 2.5, True])
