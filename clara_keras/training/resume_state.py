@@ -122,10 +122,84 @@ def load_state(path) -> tuple[dict, dict[str, np.ndarray]]:
         meta = json.loads(str(arrays.pop("meta")))
     except (KeyError, ValueError) as exc:
         raise CheckpointError(f"The resume state {path} has no readable metadata: {exc}") from None
-    if meta.get("format") != FORMAT:
-        raise CheckpointError(
-            f"{path} is not a clara resume state (format {meta.get('format')!r}, expected {FORMAT!r})."
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        found = meta.get("format") if isinstance(meta, dict) else type(meta).__name__
+        raise CheckpointError(f"{path} is not a clara resume state (format {found!r}, expected {FORMAT!r}).")
+
+    # Tampered metadata (wrong types, missing keys, out-of-range numbers, arrays that do not match the
+    # declared model) is refused here, before anything is restored or written.
+    def bad(key, expected):
+        value = meta.get(key, "<missing>")
+        return CheckpointError(
+            f"The resume state {path} is tampered or corrupt: {key!r} is {value!r}, expected {expected}."
         )
+
+    def is_int(value, low=0, high=10**9):
+        return not isinstance(value, bool) and isinstance(value, int) and low <= value <= high
+
+    def is_num(value):
+        return value is None or (not isinstance(value, bool) and isinstance(value, (int, float)))
+
+    if not is_int(meta.get("epoch"), high=10**7):
+        raise bad("epoch", "an integer in [0, 10**7]")
+    for key in ("epochs", "batch", "steps", "seed", "checkpoint_every"):
+        if meta.get(key) is not None and not is_int(meta[key], high=2**63 - 1):
+            raise bad(key, "a non-negative integer or null")
+    for key in ("backend", "monitor"):
+        if meta.get(key) is not None and not isinstance(meta[key], str):
+            raise bad(key, "a string")
+    rows = meta.get("rows", [])
+    if not isinstance(rows, list) or not all(
+        isinstance(r, dict) and is_int(r.get("epoch"), high=10**7) and all(is_num(v) for v in r.values()) for r in rows
+    ):
+        raise bad("rows", "a list of per-epoch logs with an integer 'epoch' and numbers")
+    callbacks = meta.get("callbacks", [])
+    if not isinstance(callbacks, list) or not all(
+        isinstance(c, dict) and isinstance(c.get("class"), str) and isinstance(c.get("state"), dict) for c in callbacks
+    ):
+        raise bad("callbacks", "a list of {'class': str, 'state': dict}")
+    fingerprint = meta.get("fingerprint")
+    shapes = fingerprint.get("variables") if isinstance(fingerprint, dict) else None
+    if (
+        not isinstance(fingerprint, dict)
+        or not isinstance(fingerprint.get("class"), str)
+        or not isinstance(fingerprint.get("layers"), list)
+        or not all(isinstance(name, str) for name in fingerprint["layers"])
+        or not isinstance(shapes, list)
+        or not all(isinstance(s, list) and all(is_int(d, high=2**40) for d in s) for s in shapes)
+    ):
+        raise bad("fingerprint", "{'class': str, 'layers': [str], 'variables': [[int]]}")
+    for key, prefix in (
+        ("num_model_variables", "model"),
+        ("num_optimizer_variables", "optimizer"),
+        ("num_metric_variables", "metric"),
+    ):
+        count = meta.get(key, 0 if key == "num_metric_variables" else None)
+        if not is_int(count, high=10**6) or any(f"{prefix}_{i}" not in arrays for i in range(count)):
+            raise bad(key, f"the number of {prefix}_<i> arrays in the file")
+    if meta["num_model_variables"] != len(shapes) or any(
+        list(arrays[f"model_{i}"].shape) != shape for i, shape in enumerate(shapes)
+    ):
+        raise bad("num_model_variables", "one array per fingerprint variable, of its shape")
+    rng = meta.get("rng")
+    try:
+        n, p = rng["numpy"], rng["python"]
+        valid_rng = (
+            n["name"] == "MT19937"
+            and is_int(n["pos"], high=624)
+            and n["has_gauss"] in (0, 1)
+            and is_num(n["cached"])
+            and is_int(p["version"], high=10)
+            and isinstance(p["internal"], list)
+            and len(p["internal"]) == 625
+            and all(is_int(v, high=2**32) for v in p["internal"])
+            and is_num(p["gauss"])
+            and arrays["rng_numpy_key"].shape == (624,)
+        )
+    except (KeyError, TypeError, AttributeError):
+        valid_rng = False
+    if not valid_rng:
+        raise bad("rng", "the NumPy (MT19937) and Python generator states")
     return meta, arrays
 
 
