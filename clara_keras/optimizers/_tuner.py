@@ -234,7 +234,7 @@ class _CrashSafeOracle:
         for trial_id, trial_state in state.get("clara_started", {}).items():
             if trial_id not in trials:
                 trials[trial_id] = check_trial_state(trial_state, trial_id)
-        known = set(state["start_order"]) | set(state["ongoing_trials"].values()) | set(state["retry_queue"])
+        known = {*state["start_order"], *state["end_order"], *state["ongoing_trials"].values(), *state["retry_queue"]}
         missing = sorted(known - set(trials))
         if missing:
             raise SearchError(
@@ -255,6 +255,7 @@ class _CrashSafeOracle:
             if trial is not None and trial.status in _DONE:
                 if trial_id not in self.end_order:
                     self.end_order.append(trial_id)
+                    self._recovered_end(trial_id)
             elif trial_id not in queue:
                 queue.append(trial_id)
         # Trials found on disk that this state does not know (it is older: recovered from a backup).
@@ -266,8 +267,12 @@ class _CrashSafeOracle:
                 queue.append(trial_id)
             elif trial.status in _DONE and trial_id not in self.end_order:
                 self.end_order.append(trial_id)
+                self._recovered_end(trial_id)
         # keras-tuner pops from the end: keep the oldest unfinished trial last so it runs first.
         self._retry_queue = sorted(queue, reverse=True)
+
+    def _recovered_end(self, trial_id: str) -> None:
+        """Hook: a trial found finished on disk whose end the oracle state had not recorded yet."""
 
     def end_trial(self, trial):
         try:
@@ -315,6 +320,9 @@ class _GridOracle(_CrashSafeOracle, keras_tuner.oracles.GridSearchOracle):
         for trial_id in order:
             self._ordered_ids.insert(trial_id)
         self._populate_next = list(pending)
+
+    def _recovered_end(self, trial_id):
+        self._populate_next.append(trial_id)  # what keras-tuner's end_trial would have done
 
 
 def _linked_list_items(linked) -> list:
