@@ -6,9 +6,9 @@ import os
 
 import keras
 
-from clara_keras import io_utils
 from clara_keras.api_export import clara_export
 from clara_keras.callbacks._config import ConfigMixin
+from clara_keras.callbacks._fast_archive import ModelArchive
 from clara_keras.callbacks._monitor import is_better
 from clara_keras.callbacks._monitor import loss_is_finite
 from clara_keras.callbacks._monitor import missing_monitor_error
@@ -30,6 +30,10 @@ class BestModelCheckpoint(ConfigMixin, keras.callbacks.Callback):
     An epoch whose loss is NaN/inf never replaces the checkpoint. A monitored
     name that is never logged raises `ConfigError` listing the logged ones.
     Its state (best value and epoch) is saved with the Trainer's resume state.
+    Saves after the first re-serialize only the weights (the configuration is
+    kept from the first save; any change of model or optimizer configuration
+    falls back to a full Keras save), so a checkpoint costs a fraction of a
+    `model.save`; the file is the same `.keras` archive.
 
     Args:
         filepath: String, path ending in `.keras`.
@@ -60,6 +64,7 @@ class BestModelCheckpoint(ConfigMixin, keras.callbacks.Callback):
         self.best = None
         self.best_epoch = None
         self._seen = False
+        self._archive = None
 
     def on_train_begin(self, logs=None):
         self.best = None
@@ -73,7 +78,10 @@ class BestModelCheckpoint(ConfigMixin, keras.callbacks.Callback):
         self._seen = True
         if not loss_is_finite(logs) or not is_better(current, self.best, self.mode, self.min_delta):
             return
-        io_utils.atomic_save_model(self.model, self.filepath)
+        model = self.model
+        if self._archive is None or self._archive.model is not model:
+            self._archive = ModelArchive(model)
+        self._archive.save(self.filepath)
         self.best, self.best_epoch = current, epoch + 1
         if self.verbose:
             print(f"Epoch {epoch + 1}: {self.monitor} improved to {current:.5g}, saved {self.filepath}")
