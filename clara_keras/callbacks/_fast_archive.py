@@ -30,6 +30,7 @@ import io
 import json
 import os
 import tempfile
+import weakref
 import zipfile
 from pathlib import Path
 
@@ -62,15 +63,30 @@ def _datasets(h5file) -> dict[str, np.ndarray]:
     return out
 
 
+_ARCHIVES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def archive_for(model) -> ModelArchive:
+    """The `ModelArchive` of ``model``, shared by every checkpoint of it in this process (layout learned once)."""
+    archive = _ARCHIVES.get(model)
+    if archive is None:
+        archive = _ARCHIVES[model] = ModelArchive(model)
+    return archive
+
+
 class ModelArchive:
     """Atomic `.keras` saves of one model; after the first, only the weights are re-serialized."""
 
     def __init__(self, model):
-        self.model = model
+        self._model = weakref.ref(model)  # the module's cache is keyed weakly by the model: no cycle back to it
         self._template = None  # (config bytes, weights bytes, [(dataset name, variable index)])
         self._variables_key = None
         self._optimizer_config = None
         self.fast_saves = 0
+
+    @property
+    def model(self):
+        return self._model()
 
     def save(self, path: str | os.PathLike) -> None:
         variables = _tracked_variables(self.model)

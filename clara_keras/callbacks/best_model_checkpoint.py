@@ -8,7 +8,7 @@ import keras
 
 from clara_keras.api_export import clara_export
 from clara_keras.callbacks._config import ConfigMixin
-from clara_keras.callbacks._fast_archive import ModelArchive
+from clara_keras.callbacks._fast_archive import archive_for
 from clara_keras.callbacks._monitor import is_better
 from clara_keras.callbacks._monitor import loss_is_finite
 from clara_keras.callbacks._monitor import missing_monitor_error
@@ -78,9 +78,7 @@ class BestModelCheckpoint(ConfigMixin, keras.callbacks.Callback):
         self._seen = True
         if not loss_is_finite(logs) or not is_better(current, self.best, self.mode, self.min_delta):
             return
-        model = self.model
-        if self._archive is None or self._archive.model is not model:
-            self._archive = ModelArchive(model)
+        self._archive = archive_for(self.model)
         self._archive.save(self.filepath)
         self.best, self.best_epoch = current, epoch + 1
         if self.verbose:
