@@ -714,7 +714,7 @@ class ClaraTuner(keras_tuner.Tuner):
         atomic_write_json(os.path.join(self.get_trial_dir(trial.trial_id), TRIAL_INFO), info)
         try:
             super().on_trial_end(trial)
-            if self.oracle.trials[trial.trial_id].status in _DONE:  # recorded as finished: no longer needed
+            if self.oracle.get_trial(trial.trial_id).status in _DONE:  # recorded as finished: no longer needed
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(self.trial_state_path(trial.trial_id))
         finally:

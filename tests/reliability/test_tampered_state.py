@@ -24,12 +24,14 @@ import warnings
 from pathlib import Path
 
 import keras
+import keras_tuner
 import numpy as np
 import pytest
 
 from clara_keras.errors import CheckpointError
 from clara_keras.errors import SearchError
 from clara_keras.optimizers import RandomSearchOptimizer
+from clara_keras.optimizers import _tuner as T
 from clara_keras.optimizers._tuner import SearchStateRecoveredWarning
 from clara_keras.training import Trainer
 from clara_keras.training import resume_state
@@ -191,6 +193,44 @@ def test_a_trial_record_with_wrong_types_counts_as_absent(search_copy):
         rows = search.results()
     assert rows[0]["seconds"] is None and rows[0]["status"] == "COMPLETED"
     assert _table(search) == table
+
+
+def test_unusable_trial_resume_state_restarts_the_trial_with_a_warning(search_copy):
+    work, _ = search_copy
+    tuner = _search(work)._get_tuner()
+    trial = tuner.oracle.trials["0"]
+    path = tuner.trial_state_path("0")
+    model = toy_hypermodel(keras_tuner.HyperParameters())
+    good = {
+        "trial_id": "0",
+        "values_hash": T.values_hash(trial.hyperparameters.values),
+        "backend": keras.config.backend(),
+        "epoch": 1,
+        "epochs": 1,
+        "history": [{"loss": 4.0, "val_loss": 4.0}],
+        "best_value": 4.0,
+        "stopped": False,
+        "build_config": model.get_build_config(),
+    }
+    resume_state.save_state(path, model, good)
+    meta, _ = tuner._load_trial_state(trial, 1)
+    assert meta["history"] == good["history"]
+    bad_values = {
+        "other hyper-parameter values": {"values_hash": "0" * 32},
+        "another trial": {"trial_id": "1"},
+        "epoch out of range": {"epoch": 10**30},
+        "logs not matching the epoch": {"history": []},
+        "non-numeric logs": {"history": [{"loss": "low"}]},
+        "infinite best value": {"best_value": float("inf")},
+        "another backend": {"backend": "theano"},
+    }
+    for case, bad in bad_values.items():
+        resume_state.save_state(path, model, {**good, **bad})
+        with pytest.warns(SearchStateRecoveredWarning, match="starts again from its first epoch"):
+            assert tuner._load_trial_state(trial, 1) is None, case
+    Path(path).write_bytes(b"PK\x03\x04 truncated")
+    with pytest.warns(SearchStateRecoveredWarning, match="corrupt"):
+        assert tuner._load_trial_state(trial, 1) is None
 
 
 # -- run folders -------------------------------------------------------------------------------------
