@@ -31,6 +31,8 @@ import common  # noqa: E402
 BENCH = "backends"
 BATCH = 128
 LR = 0.01
+REPS = 7
+BUDGET_S = 100.0  # no new round after this many seconds of timed rounds (at least 3 rounds)
 
 # Process-wide settings measured in extra runs (run_all.py reads this literal): name -> backend, env.
 # The YNNPACK convolutions XLA:CPU uses by default are what closes most of JAX's gap; the
@@ -159,11 +161,13 @@ def native_torch_loop(keras_model, x, y):
 def main(argv=None) -> int:
     args = common.parse_args(__doc__.splitlines()[0], argv)
     keras = common.import_keras()
+    import bench_roofline
     import torch
 
     backend = keras.config.backend()
     n = 128 if args.quick else 1024
-    reps = args.reps or (1 if args.quick else 5)
+    reps = args.reps or (1 if args.quick else REPS)
+    budget = args.budget or (None if args.quick else BUDGET_S)
     x, y = common.synthetic_images(n)
     steps = n // BATCH
 
@@ -174,8 +178,14 @@ def main(argv=None) -> int:
     for name, options in tried.items():
         _, candidates[f"clara[{name}]"] = make_keras_fit("clara", x, y, options)
     init_diff, candidates["native_torch"] = native_torch_loop(clara_model, x, y)
+    # The roofline's peak, interleaved with the same rounds (bench_roofline.py).
+    mm_n = 512 if args.quick else bench_roofline.MATMUL_N
+    mm_per_round = 2 if args.quick else bench_roofline.MATMULS_PER_ROUND
+    candidates["numpy_matmul"], mm_flops, bursts = bench_roofline.matmul_runner(mm_n, mm_per_round)
 
-    times = common.interleaved(candidates, reps=reps, warmup=1)
+    times = common.interleaved(candidates, reps=reps, warmup=1, budget_s=budget)
+    del bursts[:mm_per_round]  # the warm-up call's
+    matmul_times = times.pop("numpy_matmul")
     native = times["native_torch"]
     plain = times["keras"]
     rows = []
@@ -188,7 +198,9 @@ def main(argv=None) -> int:
                 "samples_per_s": n / s["median_s"],
                 "vs_native_torch": common.paired_ratio(native, t),
                 "vs_plain_keras": common.paired_ratio(plain, t),
+                "best_vs_native_torch": common.best_ratio(native, t),
                 "spread": s["spread"],
+                "reps": s["n"],
                 "times_s": t,
             }
         )
@@ -213,6 +225,8 @@ def main(argv=None) -> int:
         "batch_size": BATCH,
         "optimizer": f"SGD(lr={LR})",
         "reps": reps,
+        "budget_s": budget,
+        "reps_done": len(native),
         "warmup_epochs": 1,
         "candidates": {"clara": {}, **{f"clara[{k}]": v for k, v in tried.items()}},
         "xla_flags": os.environ.get("XLA_FLAGS", ""),
@@ -238,6 +252,23 @@ def main(argv=None) -> int:
     )
     label = f"{backend}, {args.variant}" if args.variant else backend
     common.print_report(f"Backends vs native PyTorch ({label})", table, targets, notes + [f"written: {path}"])
+
+    # Roofline from the same rounds: every candidate's GFLOP/s against the matmul peak.
+    if not args.variant:
+        flops = bench_roofline.flop_counts()
+        roof_rows, roof_targets, roof_notes = bench_roofline.roofline_rows(
+            times, flops["train"] * n, mm_flops, bursts, backend
+        )
+        roof_notes.append(
+            f"Measured by bench_backends.py in the same interleaved rounds ({len(native)} rounds, "
+            f"{mm_per_round} matmuls of {mm_n}x{mm_n} per round; numpy_matmul s per round median "
+            f"{common.median(matmul_times):.3f})."
+        )
+        roof = bench_roofline.roofline_record(
+            args, roof_rows, roof_targets, roof_notes, n, reps, mm_n, flops, {"candidates": list(times)}, backend
+        )
+        roof_path = common.write_result(roof, args.out)
+        bench_roofline.print_roofline(backend, roof_rows, roof_targets, roof["notes"] + [f"written: {roof_path}"])
     return 0
 
 

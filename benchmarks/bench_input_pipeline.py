@@ -47,6 +47,7 @@ import common  # noqa: E402
 BACKENDS = ("tensorflow", "jax", "torch")
 IMAGE_SHAPE = (32, 32, 3)
 GAMMA = 0.8
+BUDGET_S = 60.0  # no new timed round after this many seconds (at least 3 rounds)
 
 
 def make_folder(root: Path, n: int, classes: int, seed: int = 0) -> Path:
@@ -162,7 +163,8 @@ def main(argv=None) -> int:
     quick = args.quick
     n = args.images or (128 if quick else 1024)
     batch_size = 32 if quick else 128
-    reps = args.reps or (1 if quick else 3)
+    reps = args.reps or (1 if quick else 5)
+    budget = args.budget or (None if quick else BUDGET_S)
     seed = 0
     keras.utils.set_random_seed(seed)
 
@@ -212,7 +214,7 @@ def main(argv=None) -> int:
         for i in range(len(gen)):
             gen[i]
 
-    times = common.interleaved(candidates, reps=reps, warmup=1)
+    times = common.interleaved(candidates, reps=reps, warmup=1, budget_s=budget)
     io_times = common.interleaved({"DataGenerator (no model, 1 thread)": iterate_generator}, reps=reps, warmup=0)
 
     rows = []
@@ -263,6 +265,8 @@ def main(argv=None) -> int:
         "steps_per_epoch": steps,
         "workers": args.workers,
         "reps": reps,
+        "budget_s": budget,
+        "reps_done": len(times["arrays"]),
         "model": "tiny CNN (quick)" if quick else "mid CNN (common.build_mid_cnn)",
         "preprocess": f"per-channel standardise + sign(x)*|x|**{GAMMA}",
         "scaler_fit_s": round(fit_s, 3),

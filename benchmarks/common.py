@@ -28,6 +28,16 @@ from typing import Any
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 SCHEMA_VERSION = 1
 
+# Environment variables that change threading (recorded with every result).
+THREAD_ENV = (
+    "OMP_NUM_THREADS",
+    "OMP_WAIT_POLICY",
+    "GOMP_SPINCOUNT",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "XLA_FLAGS",
+)
+
 # Keys every result JSON carries (the smoke test checks them).
 RESULT_KEYS = ("bench", "schema", "backend", "quick", "machine", "versions", "settings", "rows", "targets", "notes")
 
@@ -41,6 +51,12 @@ def parse_args(
     parser.add_argument("--quick", action="store_true", help="smoke mode: tiny sizes, a few repetitions")
     parser.add_argument("--out", default=str(RESULTS_DIR), help="folder for the result JSON")
     parser.add_argument("--reps", type=int, default=None, help="interleaved repetitions (default: per bench)")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=None,
+        help="seconds of timed rounds per measurement (default: per bench); fewer rounds when the machine is slow",
+    )
     parser.add_argument(
         "--variant", default="", help="label of a process-wide setting (e.g. XLA_FLAGS) this run measures"
     )
@@ -68,30 +84,54 @@ def import_keras():
 
 
 # -- timing ------------------------------------------------------------------------------------
-def interleaved(candidates: Mapping[str, Callable[[], Any]], reps: int, warmup: int = 1) -> dict[str, list[float]]:
+def interleaved(
+    candidates: Mapping[str, Callable[[], Any]],
+    reps: int,
+    warmup: int = 1,
+    budget_s: float | None = None,
+    min_reps: int = 3,
+) -> dict[str, list[float]]:
     """Time each candidate ``reps`` times, in rotating order, after ``warmup`` untimed calls each.
 
     Args:
         candidates: name -> zero-argument callable doing one unit of work
             (it must block until the work is finished).
-        reps: Timed repetitions per candidate.
+        reps: Timed repetitions (rounds) per candidate, at most.
         warmup: Untimed calls per candidate first (compilation, caches).
+        budget_s: Optional wall-time budget in seconds for the timed rounds: no new
+            round starts once it is spent and ``min_reps`` rounds are done (so a
+            loaded machine gives fewer rounds instead of an unbounded run).
+        min_reps: Rounds always run, whatever the budget.
 
     Returns:
-        name -> list of wall times in seconds, in the order measured.
+        name -> list of wall times in seconds, in the order measured (every
+        candidate has the same number of rounds).
     """
     names = list(candidates)
     for name in names:
         for _ in range(warmup):
             candidates[name]()
     times: dict[str, list[float]] = {name: [] for name in names}
+    start = time.perf_counter()
     for r in range(reps):
+        if budget_s is not None and r >= min(min_reps, reps) and time.perf_counter() - start > budget_s:
+            break
         shift = r % len(names)
         for name in names[shift:] + names[:shift]:
             t0 = time.perf_counter()
             candidates[name]()
             times[name].append(time.perf_counter() - t0)
     return times
+
+
+def best_ratio(numerator: Sequence[float], denominator: Sequence[float]) -> float:
+    """``min(numerator) / min(denominator)``: the ratio of the best (least disturbed) repetitions.
+
+    On a shared machine the noise of a timing is one-sided (other processes only
+    ever add time), so the fastest of N repetitions is the least disturbed
+    estimate of each candidate; reported next to :func:`paired_ratio`.
+    """
+    return min(numerator) / min(denominator)
 
 
 def median(values: Sequence[float]) -> float:
@@ -155,6 +195,9 @@ def machine_info() -> dict[str, Any]:
         info["load_average"] = [round(x, 2) for x in os.getloadavg()]
     except OSError:  # pragma: no cover
         pass
+    env = {k: os.environ[k] for k in THREAD_ENV if k in os.environ}
+    if env:
+        info["thread_env"] = env
     try:
         import psutil
 

@@ -34,6 +34,10 @@ EXPECTED = {
     ),
     "bench_roofline": ({"candidate", "gflops", "fraction_of_peak"}, ("gflops", "fraction_of_peak")),
     "bench_checkpoint": ({"workload", "candidate", "s_per_epoch", "time_vs_none"}, ("time_vs_none",)),
+    "bench_search": (
+        {"candidate", "trials_to_target", "reached", "best_val_accuracy", "wall_time_vs_random"},
+        ("trials_to_target", "wall_time_vs_random"),
+    ),
 }
 
 
@@ -114,3 +118,40 @@ def test_report_lists_targets_and_failed_runs(tmp_path):
     assert run_all.declared_backends(script) == ("tensorflow", "torch")
     script.write_text("import os\n")
     assert run_all.declared_backends(script) == run_all.ALL_BACKENDS
+
+
+def test_interleaved_budget_stops_after_min_reps():
+    import time
+
+    calls = []
+
+    def slow():
+        calls.append(1)
+        time.sleep(0.02)
+
+    times = common.interleaved({"a": slow, "b": slow}, reps=50, warmup=0, budget_s=0.01, min_reps=3)
+    # the budget is spent in the first round, but min_reps rounds always run; every candidate gets as many
+    assert {k: len(v) for k, v in times.items()} == {"a": 3, "b": 3}
+    assert common.best_ratio([2.0, 1.0, 3.0], [0.5, 4.0, 1.0]) == 2.0
+
+
+def test_roofline_peak_is_best_of_bursts_and_flags_fractions_above_one():
+    roofline = importlib.import_module("bench_roofline")
+    flops = roofline.flop_counts()
+    assert flops["hand_count_macs_x2"] == roofline.hand_count_forward_flops()
+    assert flops["train"] == 3 * flops["forward"]
+    # peak: 100 GFLOP per matmul, fastest burst 1 s -> 100 GFLOP/s; a slow (disturbed) burst does not lower it
+    rows, targets, _ = roofline.roofline_rows(
+        {"clara": [2.0, 4.0], "keras": [5.0, 5.0]}, 100e9, 100e9, [1.0, 3.0, 1.25], "jax"
+    )
+    by = {r["candidate"]: r for r in rows}
+    assert by["numpy_matmul"]["gflops"] == 100.0
+    assert by["clara"]["fraction_of_peak"] == 0.5  # 50 GFLOP/s best epoch / 100 best matmul
+    assert by["keras"]["fraction_of_peak"] == 0.2
+    assert [t["status"] for t in targets] == ["MISSED", "met"]
+    # an epoch faster than the "peak" means the peak was measured too low: the sanity target says so
+    _, targets, _ = roofline.roofline_rows({"clara": [0.5]}, 100e9, 100e9, [1.0], "jax")
+    assert [t["status"] for t in targets] == ["met", "MISSED"]
+    run_all = importlib.import_module("run_all")
+    assert run_all.declared_backends(BENCH_DIR / "bench_roofline.py") == ()
+    assert run_all.declared_backends(BENCH_DIR / "bench_overhead.py") == run_all.ALL_BACKENDS
