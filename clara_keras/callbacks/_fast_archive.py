@@ -121,9 +121,11 @@ class ModelArchive:
         import h5py
 
         values = [keras.ops.convert_to_numpy(v) for v in variables]
-        if any(np.asarray(a).dtype.kind not in "fiu" or np.asarray(a).size == 0 for a in values):
+        # Markers 1..len(values) must be exact in every dtype (float16/bfloat16 would round them).
+        exact = {"float32", "float64", "int32", "int64", "uint32", "uint64"}
+        if any(np.asarray(a).dtype.name not in exact or np.asarray(a).size == 0 for a in values):
             return None
-        if len(values) >= 2048:  # markers must stay exact in float16
+        if len(values) >= 2**24:
             return None
         fd, tmp = tempfile.mkstemp(prefix=f".{stem}.layout.", suffix=".keras", dir=folder)
         os.close(fd)

@@ -624,6 +624,7 @@ class Trainer:
                 "mode": self.mode,
                 "validation_freq": self.validation_freq,
                 "shuffle": self.shuffle,
+                "checkpoint_every": self.checkpoint_every,
                 "callbacks": [type(cb).__name__ for cb in self.callbacks],
             },
             "seed": self.seed,
