@@ -606,6 +606,8 @@ class ClaraTuner(keras_tuner.Tuner):
             if model is None:  # the state did not fit this model: start the trial again
                 saved, rows = None, []
                 trial.metrics = type(trial.metrics)()
+                if self.trial_seed is not None:
+                    keras.utils.set_random_seed(int(self.trial_seed) + number)
                 model = self._try_build(hp)
         meta = saved[0] if saved is not None else {}
         checkpoint = _AtomicSaveBestEpoch(
