@@ -460,6 +460,9 @@ class ClaraHyperModel(keras_tuner.HyperModel):
             optimizer = self._optimizer(params) if self.optimizer is not None else None
             model.compile(optimizer=optimizer, loss=loss, metrics=copy_metrics(self.metrics))
             return
+        # `batch_size` and `epochs` are fit arguments (see `fit`): they must not replace the
+        # optimizer the user's hypermodel compiled with (nor recompile it: +3 MB per trial on TF).
+        params = {k: v for k, v in params.items() if k not in ("batch_size", "epochs")}
         compiled = bool(getattr(compiled_by, "compiled", False))
         nothing_to_apply = not params and self.loss is None and self.optimizer is None and self.metrics is None
         if compiled_by is model and compiled and nothing_to_apply:
