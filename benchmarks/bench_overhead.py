@@ -132,7 +132,21 @@ def candidates_for(x, y, batch, opt_name, lr, build_clara, build_keras, quick=Fa
     if generator_cls is not None and not quick:
         clara_arr_model = make_clara()
         runs["clara_arrays"] = lambda: clara_arr_model.fit(x, y, batch_size=batch, epochs=1, shuffle=True, verbose=0)
-    return runs, clara_input
+    runs_gen = gen if generator_cls is not None else None
+    return runs, clara_input, runs_gen
+
+
+def generator_epoch_s(gen, reps: int = 5) -> float:
+    """Fastest of ``reps`` passes of ``gen[i]`` over one epoch, no model: DataGenerator's own cost per epoch."""
+    import time
+
+    best = float("inf")
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        for i in range(len(gen)):
+            gen[i]
+        best = min(best, time.perf_counter() - t0)
+    return best
 
 
 def main(argv=None) -> int:
@@ -144,7 +158,7 @@ def main(argv=None) -> int:
     for name, (x, y, batch, opt_name, lr, build_clara, build_keras) in workloads(args.quick).items():
         reps = args.reps or (1 if args.quick else REPS[name])
         budget = args.budget or (None if args.quick else BUDGET_S[name])
-        runs, clara_input = candidates_for(x, y, batch, opt_name, lr, build_clara, build_keras, args.quick)
+        runs, clara_input, gen = candidates_for(x, y, batch, opt_name, lr, build_clara, build_keras, args.quick)
         inputs[name] = clara_input
         steps = -(-len(x) // batch)
         times = common.interleaved(runs, reps=reps, warmup=1, budget_s=budget)
@@ -159,6 +173,14 @@ def main(argv=None) -> int:
             "budget_s": budget,
             "reps_done": len(times["keras"]),
         }
+        if gen is not None:
+            own = generator_epoch_s(gen)
+            share = own / min(times["clara"])
+            settings["workloads"][name]["datagenerator_alone_s_per_epoch"] = own
+            settings["workloads"][name]["datagenerator_share_of_clara_epoch"] = share
+            inputs[name] += (
+                f" (its batches alone: {own * 1e3:.2f} ms per epoch, {share:.2%} of the fastest clara epoch)"
+            )
         for cand, t in times.items():
             s = common.summarize(t)
             rows.append(

@@ -210,6 +210,11 @@ def build_report(records: list[dict], runs: list[dict], quick: bool) -> str:
             )
         )
         lines.append("")
+    if runs and all("seconds" in r for r in runs):
+        lines += [
+            f"This run: {len(runs)} bench processes in {sum(r['seconds'] for r in runs) / 60:.1f} minutes.",
+            "",
+        ]
     failed = [r for r in runs if r["status"] != "ok"]
     if failed:
         lines += ["## Runs that did not finish", ""]
@@ -247,11 +252,18 @@ def main(argv=None) -> int:
     parser.add_argument("--report-only", action="store_true", help="only rebuild the Markdown from the JSON files")
     parser.add_argument("--no-variants", action="store_true", help="skip the benches' extra VARIANTS runs")
     parser.add_argument("--reps", type=int, default=None, help="repetitions passed to every bench (default: theirs)")
+    parser.add_argument(
+        "--omp-passive",
+        action="store_true",
+        help="set OMP_WAIT_POLICY=PASSIVE in every bench (a shared, oversubscribed CPU: see benchmarks/README.md)",
+    )
     args = parser.parse_args(argv)
+    env_all = {"OMP_WAIT_POLICY": "PASSIVE"} if args.omp_passive else {}
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     backends = tuple(args.backends or ALL_BACKENDS)
-    timeout = args.timeout or (300.0 if args.quick else 1800.0)
+    # Each bench bounds its own timed rounds (BUDGET_S); the timeout only catches a run gone wrong.
+    timeout = args.timeout or (300.0 if args.quick else 900.0)
     runs: list[dict] = []
     if not args.report_only:
         t0 = time.perf_counter()
@@ -259,13 +271,19 @@ def main(argv=None) -> int:
             for script in discover(args.only):
                 for backend in declared_backends(script):
                     if backend in backends:
-                        runs.append(run_one(script, backend, args.quick, out, timeout, log, reps=args.reps))
+                        runs.append(
+                            run_one(script, backend, args.quick, out, timeout, log, env_extra=env_all, reps=args.reps)
+                        )
                 if args.quick or args.no_variants:
                     continue
                 for name, spec in declared_variants(script).items():
                     if spec["backend"] in backends:
-                        runs.append(run_one(script, spec["backend"], False, out, timeout, log, name, spec.get("env")))
-        print(f"\n{len(runs)} runs in {time.perf_counter() - t0:.0f} s")
+                        env = {**env_all, **(spec.get("env") or {})}
+                        runs.append(run_one(script, spec["backend"], False, out, timeout, log, name, env))
+        total = time.perf_counter() - t0
+        print(f"\n{len(runs)} runs in {total:.0f} s")
+        for r in sorted(runs, key=lambda r: -r["seconds"]):
+            print(f"  {r['seconds']:7.1f} s  {r['bench']} [{r['backend']}] {r['status']}")
     path = write_report(out, args.quick, runs)
     print(f"report: {path}")
     return 0 if all(r["status"] == "ok" for r in runs) else 1
