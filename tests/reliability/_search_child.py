@@ -1,6 +1,8 @@
-"""A child process of `test_search_kill.py`: random, grid and annealing searches, one after the other.
+"""A child process of `test_search_kill.py`: random, grid and/or annealing searches, one after the other.
 
-    python -m tests.reliability._search_child DIRECTORY LOG [PAUSE]
+    python -m tests.reliability._search_child DIRECTORY LOG ALGORITHMS [PAUSE]
+
+(ALGORITHMS: comma-separated, a subset of ``random,grid,annealing``, run in that order.)
 
 Each search trains a small Dense net with dropout and Adam (so weights, optimizer moments and the
 dropout `SeedGenerator` all matter) for `EPOCHS` epochs per trial. The child appends one line per event
@@ -138,10 +140,10 @@ def instrument(log: _Log) -> None:
 
 
 def main(argv: list[str]) -> None:
-    directory, log_path = argv[0], argv[1]
-    log = _Log(log_path, argv[2] if len(argv) > 2 else None)
+    directory, log_path, algorithms = argv[0], argv[1], argv[2].split(",")
+    log = _Log(log_path, argv[3] if len(argv) > 3 else None)
     instrument(log)
-    for algo in ALGORITHMS:
+    for algo in algorithms:
         log.algo = algo
         search = make_search(algo, directory)
         search.fit()

@@ -1,25 +1,24 @@
 """Searches killed with SIGKILL mid-trial and mid-state-write resume as if nothing had happened.
 
-One child process (`_search_child.py`) runs a random, a grid and an annealing search one after the
-other (2 epochs per trial, a Dense net with dropout and Adam). It is started six times on the same
-folder and SIGKILLed five times, each time at a moment it announces and then waits in:
+A child process (`_search_child.py`) runs searches (2 epochs per trial, a Dense net with dropout and
+Adam) and stops, to be SIGKILLed, at a moment it announces. Two chains of children run at the same
+time, each on its own folder, and a reference child runs the same searches uninterrupted:
 
-1. random search, trial 1, right after epoch 1 (its per-epoch resume state is written);
-2. grid search, trial 0, right after epoch 1;
-3. grid search, trial 1 just created: the oracle state holding it is written, its ``trial.json`` is
-   half written in a temporary file (its backup copy is complete);
-4. grid search, trial 1 finished: its ``trial.json`` says COMPLETED, the oracle state recording the
-   end is half written;
-5. annealing, trial 1, right after epoch 1;
+- random then annealing search, killed twice: random trial 1 right after epoch 1 (its per-epoch
+  resume state is written); annealing trial 1 right after epoch 1; the third run finishes;
+- grid search, killed three times: trial 0 right after epoch 1; trial 1 just created (the oracle
+  state holding it is written, its ``trial.json`` is half written in a temporary file, its backup
+  copy complete); trial 1 finished (its ``trial.json`` says COMPLETED, the oracle state recording the
+  end half written); the fourth run finishes.
 
-and the sixth run finishes. A reference child runs the same searches uninterrupted, at the same time.
-Then the grid search is run a seventh time, here in-process: it trains nothing and says the grid is
-exhausted. (Six runs of the grid: three were killed inside it, and one ran after it had finished.)
+Then the grid search is run once more, here in-process: it trains nothing and says the grid is
+exhausted.
 """
 
 from __future__ import annotations
 
 import collections
+import concurrent.futures
 import glob
 import json
 import os
@@ -35,13 +34,10 @@ import pytest
 from tests.reliability import _search_child as child
 
 REPO = Path(__file__).resolve().parents[2]
-PAUSES = (
-    "epoch random 1 1",
-    "epoch grid 0 1",
-    "write grid trial 1 RUNNING",
-    "write grid oracle started=2 ended=2",
-    "epoch annealing 1 1",
-)
+CHAINS = {  # folder name -> (searches the child runs, the moments it is killed at)
+    "random_annealing": ("random,annealing", ("epoch random 1 1", "epoch annealing 1 1")),
+    "grid": ("grid", ("epoch grid 0 1", "write grid trial 1 RUNNING", "write grid oracle started=2 ended=2")),
+}
 RESUMED = {("random", "1", 1), ("grid", "0", 1), ("annealing", "1", 1)}  # (algo, trial, initial epoch)
 TIMEOUT = 240
 
@@ -50,8 +46,8 @@ def _env():
     return {**os.environ, "KERAS_BACKEND": keras.config.backend(), "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONPATH": str(REPO)}
 
 
-def _start(directory: Path, log: Path, pause: str | None = None) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "tests.reliability._search_child", str(directory), str(log)]
+def _start(directory: Path, log: Path, algorithms: str, pause: str | None = None) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "tests.reliability._search_child", str(directory), str(log), algorithms]
     if pause is not None:
         cmd.append(pause)
     return subprocess.Popen(cmd, cwd=REPO, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -61,19 +57,31 @@ def _lines(log: Path) -> list[list[str]]:
     return [line.split() for line in log.read_text().splitlines()] if log.exists() else []
 
 
-def _kill_at(directory: Path, log: Path, pause: str) -> str:
-    proc = _start(directory, log, pause)
+def _kill_at(directory: Path, log: Path, algorithms: str, pause: str) -> str:
+    proc = _start(directory, log, algorithms, pause)
     deadline = time.monotonic() + TIMEOUT
     while f"pause {pause}" not in log.read_text() if log.exists() else True:
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
             out, _ = proc.communicate(timeout=30)
-            pytest.fail(f"the child never reached {pause!r} (exit {proc.returncode}):\n{out[-3000:]}")
+            raise AssertionError(f"the child never reached {pause!r} (exit {proc.returncode}):\n{out[-3000:]}")
         time.sleep(0.05)
     proc.send_signal(signal.SIGKILL)
     out, _ = proc.communicate(timeout=30)
     assert proc.returncode == -signal.SIGKILL
     return out
+
+
+def _chain(directory: Path, log: Path, algorithms: str, pauses) -> list[str]:
+    """Kill a child at each pause in turn, then let one finish; the outputs of all of them."""
+    outputs = []
+    for pause in pauses:
+        outputs.append(_kill_at(directory, log, algorithms, pause))
+        _state_files_are_complete(directory)
+    final = _start(directory, log, algorithms)
+    out, _ = final.communicate(timeout=TIMEOUT)
+    assert final.returncode == 0, out[-3000:]
+    return [*outputs, out]
 
 
 def _state_files_are_complete(directory: Path) -> None:
@@ -101,22 +109,21 @@ def _trials(directory: Path, algo: str) -> dict:
 @pytest.mark.timeout(900)
 def test_killed_searches_resume_epochs_once_and_match_an_uninterrupted_run(tmp_path):
     ref_dir, ref_log = tmp_path / "reference", tmp_path / "reference.log"
-    run_dir, log = tmp_path / "killed", tmp_path / "killed.log"
-    reference = _start(ref_dir, ref_log)
-    outputs = []
-    for pause in PAUSES:
-        outputs.append(_kill_at(run_dir, log, pause))
-        _state_files_are_complete(run_dir)
-    final = _start(run_dir, log)
-    out, _ = final.communicate(timeout=TIMEOUT)
-    assert final.returncode == 0, out[-3000:]
-    outputs.append(out)
+    reference = _start(ref_dir, ref_log, ",".join(child.ALGORITHMS))
+    with concurrent.futures.ThreadPoolExecutor(len(CHAINS)) as pool:
+        futures = {
+            name: pool.submit(_chain, tmp_path / name, tmp_path / f"{name}.log", algorithms, pauses)
+            for name, (algorithms, pauses) in CHAINS.items()
+        }
+        outputs = [text for future in futures.values() for text in future.result()]
     ref_out, _ = reference.communicate(timeout=TIMEOUT)
     assert reference.returncode == 0, ref_out[-3000:]
+    for name, (_, pauses) in CHAINS.items():  # every kill landed where it was aimed
+        assert [" ".join(x[1:]) for x in _lines(tmp_path / f"{name}.log") if x[0] == "pause"] == list(pauses)
+    folder = {"random": "random_annealing", "annealing": "random_annealing", "grid": "grid"}
 
-    lines = _lines(log)
-    assert [" ".join(x[1:]) for x in lines if x[0] == "pause"] == list(PAUSES)  # every kill landed where aimed
-    # Every epoch of every trial was trained exactly once over the six runs: no completed trial was
+    lines = [x for name in CHAINS for x in _lines(tmp_path / f"{name}.log")]
+    # Every epoch of every trial was trained exactly once over all the runs: no completed trial was
     # re-run, and each interrupted trial continued from its last completed epoch.
     epochs = collections.Counter((x[1], x[2], int(x[3])) for x in lines if x[0] == "epoch")
     expected_trials = {"random": 2, "grid": 4, "annealing": 2}
@@ -127,8 +134,8 @@ def test_killed_searches_resume_epochs_once_and_match_an_uninterrupted_run(tmp_p
     resumed = {(x[1], x[2], int(x[3])) for x in lines if x[0] == "begin" and x[3] != "0"}
     assert resumed == RESUMED
     starts = collections.Counter((x[1], x[2]) for x in lines if x[0] == "begin" and x[3] == "0")
-    # Every trial began from scratch exactly once (pause 3 killed grid trial 1 before its first epoch,
-    # pause 4 after its last: neither retrained anything).
+    # Every trial began from scratch exactly once (the two grid write kills came before grid trial 1's
+    # first epoch and after its last: neither retrained anything).
     assert starts == {(a, str(t)): 1 for a, n in expected_trials.items() for t in range(n)}
 
     # The same per-epoch values, bit for bit, as the uninterrupted reference.
@@ -136,9 +143,9 @@ def test_killed_searches_resume_epochs_once_and_match_an_uninterrupted_run(tmp_p
     assert sorted(tuple(x[1:]) for x in lines if x[0] == "epoch") == ref_epochs
     # The same trial sequence: ids, hyper-parameter values, scores (bitwise), statuses.
     for algo in child.ALGORITHMS:
-        assert _trials(run_dir, algo) == _trials(ref_dir, algo), algo
-        assert len(_trials(run_dir, algo)) == expected_trials[algo]
-    grid_values = [v[1] for v in _trials(run_dir, "grid").values()]
+        assert _trials(tmp_path / folder[algo], algo) == _trials(ref_dir, algo), algo
+        assert len(_trials(tmp_path / folder[algo], algo)) == expected_trials[algo]
+    grid_values = [v[1] for v in _trials(tmp_path / "grid", "grid").values()]
     assert sorted(json.dumps(v, sort_keys=True) for v in grid_values) == sorted(
         json.dumps({"units": u, "lr": lr}, sort_keys=True) for u in (4, 8) for lr in (0.03, 0.01)
     )  # every combination, each once
@@ -146,9 +153,9 @@ def test_killed_searches_resume_epochs_once_and_match_an_uninterrupted_run(tmp_p
         assert "SearchStateRecoveredWarning" not in text and "Traceback" not in text
 
     # After the grid has finished, running it again trains nothing and says so.
-    again = child.make_search("grid", os.fspath(run_dir))
+    again = child.make_search("grid", os.fspath(tmp_path / "grid"))
     again.fit()
     assert again.trials_run == 0
     assert "the grid is exhausted: all 4 combinations have run" in again.done_message()
     assert [r["status"] for r in again.results()] == ["COMPLETED"] * 4
-    assert _trials(run_dir, "grid") == _trials(ref_dir, "grid")
+    assert _trials(tmp_path / "grid", "grid") == _trials(ref_dir, "grid")
