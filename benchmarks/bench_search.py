@@ -60,6 +60,8 @@ GRID = {
     "lmbda": 1e-4,
     "batch_size": [32, 128],
 }
+# --quick: a 2-point grid (the full grid alone would be 20 trials)
+GRID_QUICK = {**GRID, "lr": [1e-2, 1e-1], "momentum": 0.9, "batch_size": 32}
 ALGORITHMS = ("random", "random_pruned", "bayesian", "annealing", "hyperband", "grid")
 PRUNER = {"warmup_epochs": 0, "min_trials": 3}
 
@@ -107,6 +109,7 @@ def main(argv=None) -> int:
     train, val, _ = load_digits_splits(seed=0)
     if args.quick:
         train, val = train.subset(range(300)), val.subset(range(100))
+    grid = GRID_QUICK if args.quick else GRID
     root = tempfile.mkdtemp(prefix="bench_search_")
 
     def search(name, seed, trials=budget):
@@ -115,7 +118,7 @@ def main(argv=None) -> int:
         if name == "random_pruned":
             cls, extra["pruner"] = co.RandomSearchOptimizer, co.MedianStoppingPruner(**PRUNER)
         elif name == "grid":
-            cls, space, extra = co.GridSearchOptimizer, GRID, {}
+            cls, space, extra = co.GridSearchOptimizer, grid, {}
         elif name == "hyperband":  # the full schedule, iterated until it holds `trials` trials
             cls, extra["factor"], extra["hyperband_iterations"] = co.HyperbandOptimizer, 3, 10
         else:
@@ -208,7 +211,7 @@ def main(argv=None) -> int:
         "trials": budget,
         "epochs": epochs,
         "space": describe_space(SPACE),
-        "grid": describe_space(GRID),
+        "grid": describe_space(grid),
         "pruner": PRUNER,
         "train_samples": len(train["X"]),
         "val_samples": len(val["X"]),
@@ -218,7 +221,7 @@ def main(argv=None) -> int:
         f"Digits CNN (`clara_keras.models.digits_cnn`), {len(train['X'])} training / {len(val['X'])} validation "
         f"images, {epochs} epochs per trial, {budget} trials per search, seeds {seeds[0]}..{seeds[-1]}, "
         f"backend {common.backend_name()}.",
-        f"Space: {describe_space(SPACE)}. Grid: {describe_space(GRID)}.",
+        f"Space: {describe_space(SPACE)}. Grid: {describe_space(grid)}.",
         "trials_to_target: first trial whose validation accuracy reaches the best of random search's "
         f"{budget} trials at the same seed (median over seeds; {budget + 1} = not reached within {budget}); "
         "random's own value is the trial where it found its best.",
