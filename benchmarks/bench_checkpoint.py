@@ -4,8 +4,9 @@ The target row times what a resumable run pays: ``clara_keras.training.Trainer``
 (``candidate "trainer"``: each epoch the atomic resume state ``state/resume.npz``,
 ``history.json``/``history.csv``, and ``best.keras`` whenever the monitored
 ``loss`` improves, which on these short runs is nearly every epoch: the worst
-case) against the same ``model.fit`` on the same data without any checkpoint
-(``"none"``). Both train ``EPOCHS`` epochs per repetition, so the Trainer's
+case) against ``model.fit`` without any checkpoint (``"none"``) on the input
+the Trainer feeds ``fit`` (its seeded, per-epoch shuffled array batches), so the
+ratio isolates the checkpoints. Both train ``EPOCHS`` epochs per repetition, so the Trainer's
 once-per-run set-up (run folder, ``config.json``) is in the ratio too.
 
 Per-epoch references, each a callback saving the whole model in ``on_epoch_end``:
@@ -88,6 +89,7 @@ def main(argv=None) -> int:
 
     from clara_keras.callbacks._fast_archive import archive_for
     from clara_keras.training import Trainer
+    from clara_keras.training._data import ArrayBatches
 
     def fast_save(model, path):
         archive_for(model).save(path)
@@ -131,8 +133,11 @@ def main(argv=None) -> int:
                         path = Path(tmp) / f"{name}_{cand}{suffix}"
                         callbacks = [_saving_callback(keras, savers[cand], path, save_times[cand])]
 
-                    def run(model=model, callbacks=callbacks, x=x, y=y, batch=batch):
-                        model.fit(x, y, batch_size=batch, epochs=EPOCHS, shuffle=True, verbose=0, callbacks=callbacks)
+                    # The input the Trainer feeds `fit` (its seeded per-epoch order), so the ratio is the checkpoints'.
+                    batches = ArrayBatches(x, y, batch_size=batch, shuffle=True, seed=0)
+
+                    def run(model=model, callbacks=callbacks, batches=batches):
+                        model.fit(batches, epochs=EPOCHS, shuffle=False, verbose=0, callbacks=callbacks)
 
                 runs[cand] = run
             times = common.interleaved(runs, reps=reps, warmup=1)

@@ -83,6 +83,7 @@ class ModelArchive:
         self._variables_key = None
         self._optimizer_config = None
         self.fast_saves = 0
+        self.last_values: dict[int, np.ndarray] = {}
 
     @property
     def model(self):
@@ -96,6 +97,7 @@ class ModelArchive:
                 self._write_fast(Path(path), variables)
                 self.fast_saves += 1
                 return
+        self.last_values = {}
         io_utils.atomic_save_model(self.model, path)
         self._learn(Path(path), variables, key)
 
@@ -165,11 +167,14 @@ class ModelArchive:
         # Keras stores each variable as one contiguous, uncompressed HDF5 dataset: its bytes sit at a fixed
         # offset of the file, so the new file is the kept one with those byte ranges overwritten.
         buffer = bytearray(weights)
+        values = {}
         for _, index, offset, nbytes, dtype in mapping:
-            data = np.ascontiguousarray(keras.ops.convert_to_numpy(variables[index]), dtype=dtype)
+            data = np.asarray(keras.ops.convert_to_numpy(variables[index]), dtype=dtype, order="C")
             if data.nbytes != nbytes:
                 raise ValueError(f"variable {index} changed size")
             buffer[offset : offset + nbytes] = data.tobytes()
+            values[id(variables[index])] = data
+        self.last_values = values  # what was just read: a resume state written right after need not read it again
         metadata = json.dumps(
             {"keras_version": keras.__version__, "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S")}
         ).encode()

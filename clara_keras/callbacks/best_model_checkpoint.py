@@ -65,6 +65,7 @@ class BestModelCheckpoint(ConfigMixin, keras.callbacks.Callback):
         self.best_epoch = None
         self._seen = False
         self._archive = None
+        self.saved_values = (None, {})  # (epoch, {id(variable): value}) of the last save, for the Trainer
 
     def on_train_begin(self, logs=None):
         self.best = None
@@ -80,6 +81,7 @@ class BestModelCheckpoint(ConfigMixin, keras.callbacks.Callback):
             return
         self._archive = archive_for(self.model)
         self._archive.save(self.filepath)
+        self.saved_values = (epoch, self._archive.last_values)
         self.best, self.best_epoch = current, epoch + 1
         if self.verbose:
             print(f"Epoch {epoch + 1}: {self.monitor} improved to {current:.5g}, saved {self.filepath}")

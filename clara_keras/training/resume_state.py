@@ -77,22 +77,33 @@ def restore_rng(meta: dict, arrays: dict[str, np.ndarray]) -> None:
     set_global_rng_state(arrays.get("rng_backend"))
 
 
-def save_state(path, model: keras.Model, meta: dict[str, Any], metrics: bool = False) -> None:
+def save_state(
+    path, model: keras.Model, meta: dict[str, Any], metrics: bool = False, values: dict[int, np.ndarray] | None = None
+) -> None:
     """Atomically write the resume state of ``model`` (and its optimizer) with ``meta`` to ``path``.
 
     With ``metrics=True`` the metric trackers' variables are saved too (a
     state inside an epoch, whose running loss and metrics must continue).
+    ``values`` maps ``id(variable)`` to a NumPy copy of its current value
+    already read (e.g. by the best-model checkpoint a moment before): those
+    variables are not read again.
     """
+    values = values or {}
+
+    def read(v):
+        cached = values.get(id(v))
+        return cached if cached is not None else np.asarray(keras.ops.convert_to_numpy(v))
+
     arrays: dict[str, np.ndarray] = {}
     for i, v in enumerate(model.variables):
-        arrays[f"model_{i}"] = np.asarray(keras.ops.convert_to_numpy(v))
+        arrays[f"model_{i}"] = read(v)
     optimizer = getattr(model, "optimizer", None)
     opt_vars = list(optimizer.variables) if optimizer is not None and optimizer.built else []
     for i, v in enumerate(opt_vars):
-        arrays[f"optimizer_{i}"] = np.asarray(keras.ops.convert_to_numpy(v))
+        arrays[f"optimizer_{i}"] = read(v)
     metric_vars = list(model.metrics_variables) if metrics else []
     for i, v in enumerate(metric_vars):
-        arrays[f"metric_{i}"] = np.asarray(keras.ops.convert_to_numpy(v))
+        arrays[f"metric_{i}"] = read(v)
     rng_meta, rng_arrays = capture_rng()
     arrays.update(rng_arrays)
     full = {

@@ -238,7 +238,11 @@ class _RunRecorder(keras.callbacks.Callback):
         if not loss_is_finite(logs):
             return  # a NaN epoch never becomes the resume point
         t._write_history()
-        resume_state.save_state(t.run.state, self.model, self._meta(epoch + 1, 0))
+        saved_epoch, values = t._best.saved_values
+        # The best-model checkpoint ran just before (no callback in between): its copies of the values are current.
+        values = values if saved_epoch == epoch else None
+        t._best.saved_values = (None, {})
+        resume_state.save_state(t.run.state, self.model, self._meta(epoch + 1, 0), values=values)
 
 
 class Trainer:

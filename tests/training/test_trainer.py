@@ -3,6 +3,7 @@
 import json
 import math
 import os
+import zipfile
 
 import keras
 import numpy as np
@@ -178,7 +179,15 @@ def test_failed_save_never_replaces_good_best_model(tmp_path, parts, monkeypatch
             f.write(b"PK\x03\x04 truncated")
         raise OSError("disk full")
 
-    monkeypatch.setattr(model, "save", broken_save)
+    monkeypatch.setattr(model, "save", broken_save)  # a full Keras save fails half-way
+
+    real_writestr = zipfile.ZipFile.writestr
+
+    def broken_writestr(self, name, data, *args, **kwargs):  # so does the weights-only re-save
+        real_writestr(self, name, data[: len(data) // 2], *args, **kwargs)
+        raise OSError("disk full")
+
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", broken_writestr)
     with pytest.raises(OSError, match="disk full"):
         Trainer(model, train, validation=val, epochs=1, run_dir=tmp_path, verbose=0).fit()
     assert best.read_bytes() == good
