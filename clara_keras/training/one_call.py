@@ -100,11 +100,12 @@ def train(
     verbose: Any = "auto",
     report: bool = True,
     distribute: str | None = None,
+    checkpoint_every: int | None = None,
 ) -> TrainResult:
     """Train, validate, keep the best weights, test them and write the run folder, in one call.
 
     `validation`, `test`, `mode`, `validation_freq`, `callbacks`, `run_dir`, `resume`, `seed`,
-    `batch_size`, `verbose` and `distribute` are as for `Trainer`.
+    `batch_size`, `verbose`, `distribute` and `checkpoint_every` are as for `Trainer`.
 
     Args:
         model: A `clara_keras.Model` (compiled from its parameters if needed) or a compiled `keras.Model`.
@@ -156,6 +157,7 @@ def train(
         batch_size=batch_size,
         verbose=verbose,
         distribute=distribute,
+        checkpoint_every=checkpoint_every,
     )
     trainer.fit()
     scores: dict[str, Any] = {}
