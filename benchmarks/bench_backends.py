@@ -181,10 +181,10 @@ def main(argv=None) -> int:
     # The roofline's peak, interleaved with the same rounds (bench_roofline.py).
     mm_n = 512 if args.quick else bench_roofline.MATMUL_N
     mm_per_round = 2 if args.quick else bench_roofline.MATMULS_PER_ROUND
-    candidates["numpy_matmul"], mm_flops, bursts = bench_roofline.matmul_runner(mm_n, mm_per_round)
+    candidates["numpy_matmul"], bursts = bench_roofline.matmul_runner(mm_n, mm_per_round)
 
     times = common.interleaved(candidates, reps=reps, warmup=1, budget_s=budget)
-    del bursts[:mm_per_round]  # the warm-up call's
+    bench_roofline.drop_warmup(bursts, mm_per_round)
     matmul_times = times.pop("numpy_matmul")
     native = times["native_torch"]
     plain = times["keras"]
@@ -256,12 +256,10 @@ def main(argv=None) -> int:
     # Roofline from the same rounds: every candidate's GFLOP/s against the matmul peak.
     if not args.variant:
         flops = bench_roofline.flop_counts()
-        roof_rows, roof_targets, roof_notes = bench_roofline.roofline_rows(
-            times, flops["train"] * n, mm_flops, bursts, backend
-        )
+        roof_rows, roof_targets, roof_notes = bench_roofline.roofline_rows(times, flops["train"] * n, bursts, backend)
         roof_notes.append(
             f"Measured by bench_backends.py in the same interleaved rounds ({len(native)} rounds, "
-            f"{mm_per_round} matmuls of {mm_n}x{mm_n} per round; numpy_matmul s per round median "
+            f"{mm_per_round} all-core and {mm_per_round} one-core matmuls of {mm_n}x{mm_n} and {mm_n // 2}x{mm_n // 2} per round; numpy_matmul s per round median "
             f"{common.median(matmul_times):.3f})."
         )
         roof = bench_roofline.roofline_record(

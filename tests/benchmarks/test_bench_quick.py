@@ -140,18 +140,29 @@ def test_roofline_peak_is_best_of_bursts_and_flags_fractions_above_one():
     flops = roofline.flop_counts()
     assert flops["hand_count_macs_x2"] == roofline.hand_count_forward_flops()
     assert flops["train"] == 3 * flops["forward"]
-    # peak: 100 GFLOP per matmul, fastest burst 1 s -> 100 GFLOP/s; a slow (disturbed) burst does not lower it
+    # peak: 100 GFLOP per matmul, fastest burst 1 s -> 100 GFLOP/s; a slow (disturbed) burst does not lower it;
+    # the one-core matmuls (10 GFLOP, best 0.25 s -> 40 GFLOP/s x 2 cores = 80) are below it here
+    bursts = {"all_cores": (100e9, [1.0, 3.0, 1.25]), "one_core": (10e9, [0.5, 0.25])}
     rows, targets, _ = roofline.roofline_rows(
-        {"clara": [2.0, 4.0], "keras": [5.0, 5.0]}, 100e9, 100e9, [1.0, 3.0, 1.25], "jax"
+        {"clara": [2.0, 4.0], "keras": [5.0, 5.0]}, 100e9, bursts, "jax", n_cores=2
     )
     by = {r["candidate"]: r for r in rows}
     assert by["numpy_matmul"]["gflops"] == 100.0
+    assert by["numpy_matmul"]["one_core_x_cores_gflops"] == 80.0
     assert by["clara"]["fraction_of_peak"] == 0.5  # 50 GFLOP/s best epoch / 100 best matmul
     assert by["keras"]["fraction_of_peak"] == 0.2
     assert [t["status"] for t in targets] == ["MISSED", "met"]
     # an epoch faster than the "peak" means the peak was measured too low: the sanity target says so
-    _, targets, _ = roofline.roofline_rows({"clara": [0.5]}, 100e9, 100e9, [1.0], "jax")
+    _, targets, _ = roofline.roofline_rows(
+        {"clara": [0.5]}, 100e9, {"all_cores": (100e9, [1.0]), "one_core": (1e9, [1.0])}, "jax", 2
+    )
     assert [t["status"] for t in targets] == ["met", "MISSED"]
+    # when the all-core matmuls lost their cores, the one-core matmuls x cores set the peak
+    peak = roofline.peak_flops({"all_cores": (100e9, [4.0]), "one_core": (10e9, [0.2])}, n_cores=2)
+    assert peak["peak"] == 100e9 and peak["all_cores_best"] == 25e9
+    run, bursts = roofline.matmul_runner(128, 2)
+    run()
+    assert [len(t) for _, t in bursts.values()] == [2, 2] and bursts["one_core"][0] == 2.0 * 64**3
     run_all = importlib.import_module("run_all")
     assert run_all.declared_backends(BENCH_DIR / "bench_roofline.py") == ()
     assert run_all.declared_backends(BENCH_DIR / "bench_overhead.py") == run_all.ALL_BACKENDS
