@@ -6,7 +6,8 @@ write run folders through `RunDir`, so a file is renamed in one edit.
 ```
 <run>/
   best.keras              best model so far (atomic; never replaced by a NaN epoch)
-  state/resume.npz        last completed epoch: weights, optimizer, RNG, callbacks, history (one atomic file)
+  state/resume.npz        last completed epoch (with checkpoint_every: last saved batch): weights, optimizer,
+                          RNG, callbacks, history, metric totals (one atomic file)
   history.csv, history.json   per-epoch logs (rewritten atomically each epoch)
   config.json             parameters, data shapes, backend, versions, seed
   learning_curves.png     loss / metric curves
