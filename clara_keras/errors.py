@@ -21,6 +21,7 @@ __all__ = [
     "CheckpointError",
     "UnsafeFileError",
     "DistributeError",
+    "SearchStateRecoveredWarning",
     "suggest",
 ]
 
@@ -59,6 +60,10 @@ class UnsafeFileError(CheckpointError):
 
 class DistributeError(ClaraError, RuntimeError):
     """A distributed set-up is unsupported or misconfigured."""
+
+
+class SearchStateRecoveredWarning(UserWarning):
+    """A search state file was unreadable or tampered and was recovered from its backup copy."""
 
 
 def suggest(name: str, choices: Iterable[str]) -> str:

@@ -53,3 +53,32 @@ def test_default_run_reaches_097_quickly(tmp_path, capsys):
     # running, load above the core count) the wall time says nothing about this code.
     if os.getloadavg()[0] <= (os.cpu_count() or 1):
         assert elapsed < 120, elapsed
+
+
+@pytest.mark.parametrize(
+    ("edit", "phrase"),
+    [
+        (lambda c: c["trainer"].update(epochs=10**9), "epochs=1000000000"),
+        (lambda c: c["trainer"].update(batch_size="64"), "batch_size='64'"),
+        (lambda c: c["params"].update(learning_rate=-1.0), "learning_rate=-1.0"),
+        (lambda c: c.update(seed=True), "seed=True"),
+        (lambda c: c.update(trainer=[1, 2]), "'trainer' and 'params' must be JSON objects"),
+    ],
+)
+def test_tampered_config_is_refused_before_training(tmp_path, capsys, edit, phrase):
+    from clara_keras.errors import CheckpointError
+    from clara_keras.training.main_job import resume_settings
+
+    out = tmp_path / "run"
+    out.mkdir()
+    config = {"trainer": {"epochs": 2, "batch_size": 64}, "params": {"learning_rate": 0.002}, "seed": 0}
+    (out / "config.json").write_text(json.dumps(config))
+    assert resume_settings(out) == {"epochs": 2, "batch_size": 64, "lr": 0.002, "seed": 0}
+    edit(config)
+    (out / "config.json").write_text(json.dumps(config))
+    before = sorted(os.listdir(out))
+    with pytest.raises(CheckpointError, match=phrase.replace("(", r"\(").replace("[", r"\[")):
+        resume_settings(out)
+    status, _, err = _run(capsys, "--resume", out, "--verbose", 0)
+    assert status == 2 and len(err.strip().splitlines()) == 1 and "config.json" in err
+    assert sorted(os.listdir(out)) == before  # nothing trained, nothing written

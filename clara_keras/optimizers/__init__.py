@@ -5,6 +5,7 @@ from clara_keras.optimizers import RandomSearchOptimizer, GridSearchOptimizer
 ```
 """
 
+from clara_keras.errors import SearchStateRecoveredWarning
 from clara_keras.optimizers.bayesian_optimizer import BayesianOptimizer
 from clara_keras.optimizers.grid_search_optimizer import GridSearchOptimizer
 from clara_keras.optimizers.hyperband_optimizer import HyperbandOptimizer
@@ -27,4 +28,5 @@ __all__ = [
     "MedianStoppingPruner",
     "SearchSpace",
     "SEARCH_KEYWORDS",
+    "SearchStateRecoveredWarning",
 ]

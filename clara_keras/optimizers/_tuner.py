@@ -23,6 +23,7 @@ from clara_keras.backend_utils import backend as backend_name
 from clara_keras.errors import CheckpointError
 from clara_keras.errors import ConfigError
 from clara_keras.errors import SearchError
+from clara_keras.errors import SearchStateRecoveredWarning
 from clara_keras.io_utils import atomic_write_json
 from clara_keras.io_utils import fsync_dir
 from clara_keras.optimizers.simulated_annealing_oracle import SimulatedAnnealingOracle
@@ -81,10 +82,6 @@ def _load_checked(path: str, check, what: str):
         f"The {what} {path} is corrupt or tampered and has no valid backup ({'; '.join(errors)}). Move the "
         "search folder away (or pass overwrite=True) to start again."
     )
-
-
-class SearchStateRecoveredWarning(UserWarning):
-    """A search state file was unreadable and was recovered from its backup copy."""
 
 
 def _check_int(value, name: str, low: int = 0, high: int = _MAX_INT) -> int:

@@ -7,17 +7,42 @@ from typing import Any
 DEFAULTS = {"epochs": 30, "batch_size": 64, "lr": 2e-3, "seed": 0}
 
 
+def _recorded(path, name: str, value, kind: type, low, high):
+    """``value`` from a run folder's config.json if it is a ``kind`` in ``[low, high]``, else `CheckpointError`."""
+    from clara_keras.errors import CheckpointError
+
+    ok_type = isinstance(value, kind) and not isinstance(value, bool)
+    if kind is float:
+        ok_type = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not ok_type or not low <= value <= high:
+        raise CheckpointError(
+            f"{path} records {name}={value!r}; expected a {kind.__name__} in [{low}, {high}]. "
+            "The file was edited or damaged: start a new run folder instead of resuming this one."
+        )
+    return value
+
+
 def resume_settings(run_dir: str) -> dict[str, Any]:
-    """``epochs``, ``batch_size``, ``lr``, ``seed`` recorded in a main-job run folder's ``config.json``."""
+    """``epochs``, ``batch_size``, ``lr``, ``seed`` recorded in a main-job run folder's ``config.json``.
+
+    Each value is checked (type and range): a tampered file is a `CheckpointError` naming it.
+    """
+    from clara_keras.errors import CheckpointError
     from clara_keras.training.run_dir import RunDir
 
-    config = RunDir(run_dir).read_config()
+    run = RunDir(run_dir)
+    config = run.read_config()
+    path = run.config
+    if not isinstance(config, dict):
+        raise CheckpointError(f"{path} must hold a JSON object; the file was edited or damaged.")
     trainer, params = config.get("trainer", {}), config.get("params", {})
+    if not isinstance(trainer, dict) or not isinstance(params, dict):
+        raise CheckpointError(f"{path}: 'trainer' and 'params' must be JSON objects; the file was edited or damaged.")
     return {
-        "epochs": trainer.get("epochs", DEFAULTS["epochs"]),
-        "batch_size": trainer.get("batch_size", DEFAULTS["batch_size"]),
-        "lr": params.get("learning_rate", DEFAULTS["lr"]),
-        "seed": config.get("seed", DEFAULTS["seed"]),
+        "epochs": _recorded(path, "epochs", trainer.get("epochs", DEFAULTS["epochs"]), int, 1, 100_000),
+        "batch_size": _recorded(path, "batch_size", trainer.get("batch_size", DEFAULTS["batch_size"]), int, 1, 2**20),
+        "lr": _recorded(path, "learning_rate", params.get("learning_rate", DEFAULTS["lr"]), float, 1e-12, 10.0),
+        "seed": _recorded(path, "seed", config.get("seed", DEFAULTS["seed"]), int, 0, 2**32 - 1),
     }
 
 
