@@ -15,6 +15,9 @@ class SimulatedAnnealingOptimizer(SearchOptimizer):
     Args:
         initial_temperature: Float > 0, in units of relative objective change. Defaults to `0.1`.
         cooling_rate: Float in (0, 1), temperature factor per finished trial. Defaults to `0.85`.
+        num_initial_points: Optional integer >= 1, random trials before the walk starts from
+            the best of them. Defaults to `max_trials // 5` clipped to [1, 3] (`num_trials` for the
+            optimizer): 3 for a 20-trial search, 1 for a very short one.
         **kwargs: See `clara_keras.optimizers.SearchOptimizer`.
 
     Example:
@@ -30,11 +33,21 @@ class SimulatedAnnealingOptimizer(SearchOptimizer):
 
     algorithm = "annealing"
 
-    def __init__(self, *args, initial_temperature: float = 0.1, cooling_rate: float = 0.85, **kwargs):
+    def __init__(
+        self,
+        *args,
+        initial_temperature: float = 0.1,
+        cooling_rate: float = 0.85,
+        num_initial_points: int | None = None,
+        **kwargs,
+    ):
         # Validated by the oracle; build one now so that bad values fail before any trial.
-        T._AnnealingOracle(initial_temperature=initial_temperature, cooling_rate=cooling_rate)
+        T._AnnealingOracle(
+            initial_temperature=initial_temperature, cooling_rate=cooling_rate, num_initial_points=num_initial_points
+        )
         self.initial_temperature = float(initial_temperature)
         self.cooling_rate = float(cooling_rate)
+        self.num_initial_points = num_initial_points
         super().__init__(*args, **kwargs)
 
     def _make_oracle(self, hp):
@@ -43,6 +56,7 @@ class SimulatedAnnealingOptimizer(SearchOptimizer):
             max_trials=self.num_trials,
             initial_temperature=self.initial_temperature,
             cooling_rate=self.cooling_rate,
+            num_initial_points=self.num_initial_points,  # None: the oracle's rule from num_trials
             seed=self._oracle_seed,
             hyperparameters=hp,
         )

@@ -20,8 +20,9 @@ _STOPPED = trial_module.TrialStatus.STOPPED
 class SimulatedAnnealingOracle(keras_tuner.Oracle):
     """Simulated annealing over a keras-tuner search space.
 
-    The first trial samples the space at random. Each later trial is a *neighbour* of the
-    current point: one or two hyper-parameters move (ordered `Choice` and `Int`/`Float` by a
+    The first `num_initial_points` trials sample the space at random and the walk starts from
+    the best of them (one random start often lands in a poor region that small moves leave
+    only slowly). Each later trial is a *neighbour* of the current point: one or two hyper-parameters move (ordered `Choice` and `Int`/`Float` by a
     step whose size shrinks with the temperature, unordered `Choice` and `Boolean` to another
     value). When a trial finishes, the current point moves to it by the Metropolis rule:
     always if it is better, otherwise with probability `exp(-worse / T)`, where `worse` is the
@@ -41,6 +42,9 @@ class SimulatedAnnealingOracle(keras_tuner.Oracle):
             change (0.1: a 10 % worse trial is accepted with probability 1/e). Defaults to `0.1`.
         cooling_rate: Float in (0, 1), the factor applied to the temperature after each
             finished trial. Defaults to `0.85`.
+        num_initial_points: Optional integer >= 1, random trials before the walk starts from
+            the best of them. Defaults to `max_trials // 5` clipped to [1, 3] (`num_trials` for the
+            optimizer): 3 for a 20-trial search, 1 for a very short one.
         seed: Optional integer, the random seed.
         hyperparameters: Optional `keras_tuner.HyperParameters` declaring the space.
         allow_new_entries: Boolean, as for `keras_tuner.Oracle`.
@@ -65,6 +69,7 @@ class SimulatedAnnealingOracle(keras_tuner.Oracle):
         max_trials: int = 10,
         initial_temperature: float = 0.1,
         cooling_rate: float = 0.85,
+        num_initial_points: int | None = None,
         seed: int | None = None,
         hyperparameters=None,
         allow_new_entries: bool = True,
@@ -82,6 +87,13 @@ class SimulatedAnnealingOracle(keras_tuner.Oracle):
                 "Received an invalid value for `cooling_rate`, expected a number in (0, 1). "
                 f"Received: cooling_rate={cooling_rate!r}"
             )
+        if num_initial_points is None:
+            num_initial_points = min(3, max(1, int(max_trials or 0) // 5))
+        if isinstance(num_initial_points, bool) or not isinstance(num_initial_points, int) or num_initial_points < 1:
+            raise ConfigError(
+                "Received an invalid value for `num_initial_points`, expected a positive integer. "
+                f"Received: num_initial_points={num_initial_points!r}"
+            )
         super().__init__(
             objective=objective,
             max_trials=max_trials,
@@ -94,6 +106,7 @@ class SimulatedAnnealingOracle(keras_tuner.Oracle):
         )
         self.initial_temperature = float(initial_temperature)
         self.cooling_rate = float(cooling_rate)
+        self.num_initial_points = num_initial_points
         self._current_values: dict | None = None
         self._current_score: float | None = None
         self._steps = 0  # finished trials taken into account
@@ -124,6 +137,8 @@ class SimulatedAnnealingOracle(keras_tuner.Oracle):
             values = dict(trial.hyperparameters.values)
             if self._current_score is None or self._better(score, self._current_score):
                 accept = True
+            elif len(self._seen) <= self.num_initial_points:
+                accept = False  # random starts: the walk begins at the best of them
             else:
                 worse = abs(score - self._current_score) / max(abs(self._current_score), 1e-12)
                 draw = self._rng(1 + len(self._seen)).random()
@@ -185,7 +200,7 @@ class SimulatedAnnealingOracle(keras_tuner.Oracle):
     def populate_space(self, trial_id):
         """Propose the next trial: a random start, then untried neighbours of the current point."""
         self._consider_finished_trials()
-        if self._current_values is None:
+        if self._current_values is None or len(self._seen) < self.num_initial_points:
             values = self._random_values()
         else:
             rng = self._rng(0)
@@ -207,6 +222,7 @@ class SimulatedAnnealingOracle(keras_tuner.Oracle):
             {
                 "initial_temperature": self.initial_temperature,
                 "cooling_rate": self.cooling_rate,
+                "num_initial_points": self.num_initial_points,
                 "current_values": self._current_values,
                 "current_score": self._current_score,
                 "steps": self._steps,
@@ -220,6 +236,7 @@ class SimulatedAnnealingOracle(keras_tuner.Oracle):
         super().set_state(state)
         self.initial_temperature = state["initial_temperature"]
         self.cooling_rate = state["cooling_rate"]
+        self.num_initial_points = state.get("num_initial_points", 1)  # states written before it existed
         self._current_values = state["current_values"]
         self._current_score = state["current_score"]
         self._steps = state["steps"]

@@ -97,7 +97,9 @@ def test_resume_from_state_continues_the_same_walk(tmp_path):
 
 def test_metropolis_acceptance_follows_the_temperature(tmp_path):
     def walk(temperature):
-        oracle = make_oracle(tmp_path / str(temperature), seed=0, max_trials=13, initial_temperature=temperature)
+        oracle = make_oracle(
+            tmp_path / str(temperature), seed=0, max_trials=13, initial_temperature=temperature, num_initial_points=1
+        )
         # every trial is worse than the first: scores decrease
         counter = iter(range(100))
         values = run(oracle, 12, fn=lambda v: -float(next(counter)) - 1.0)
@@ -108,6 +110,27 @@ def test_metropolis_acceptance_follows_the_temperature(tmp_path):
     cold, _ = walk(1e-9)
     assert len(hot) == 12  # every worse trial accepted
     assert cold == ["00"]  # only the first (better than nothing), never a worse one
+
+
+def test_walk_starts_from_the_best_of_the_random_starts(tmp_path):
+    oracle = make_oracle(tmp_path, seed=3, max_trials=10, initial_temperature=1e6, num_initial_points=3)
+    # Scores fall from trial to trial: a hot walk would accept each, but the random starts are only kept
+    # if better, so after three starts the current point is the first (best) one.
+    counter = iter(range(100))
+    seen = run(oracle, 3, fn=lambda v: -float(next(counter)))
+    oracle.create_trial("tuner0")
+    state = oracle.get_state()
+    assert state["accepted"] == ["00"] and state["current_values"] == seen[0]
+    assert state["num_initial_points"] == 3
+    neighbour = dict(oracle.trials[max(oracle.trials)].hyperparameters.values)
+    moved = [k for k in ("x", "y") if neighbour[k] != seen[0][k]]
+    assert 1 <= len(moved) <= 2  # trial 4 is a neighbour of the best start, not a random point
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True])
+def test_bad_num_initial_points(bad):
+    with pytest.raises(ConfigError, match=f"num_initial_points={bad!r}"):
+        SimulatedAnnealingOracle(objective="score", num_initial_points=bad)
 
 
 def test_cools_geometrically(tmp_path):
