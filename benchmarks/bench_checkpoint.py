@@ -73,6 +73,7 @@ def _time_checkpoint_hooks(spent: list[float]) -> None:
     from clara_keras.training import trainer as trainer_module
 
     recorder = trainer_module._RunRecorder
+    recorder._bench_spent = spent
     if getattr(recorder, "_bench_timed", False):
         return
     current = [0.0]
@@ -96,7 +97,7 @@ def _time_checkpoint_hooks(spent: list[float]) -> None:
         original_begin(self, logs)
 
     def on_train_end(self, logs=None):
-        spent.append(current[0])
+        recorder._bench_spent.append(current[0])
 
     recorder.on_train_begin, recorder.on_train_end = on_train_begin, on_train_end
     recorder._bench_timed = True
