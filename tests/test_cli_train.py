@@ -63,6 +63,7 @@ def test_default_run_reaches_097_quickly(tmp_path, capsys):
         (lambda c: c["params"].update(learning_rate=-1.0), "learning_rate=-1.0"),
         (lambda c: c.update(seed=True), "seed=True"),
         (lambda c: c.update(trainer=[1, 2]), "'trainer' and 'params' must be JSON objects"),
+        (lambda c: c["trainer"].update(checkpoint_every=0), "checkpoint_every=0"),
     ],
 )
 def test_tampered_config_is_refused_before_training(tmp_path, capsys, edit, phrase):
@@ -73,7 +74,7 @@ def test_tampered_config_is_refused_before_training(tmp_path, capsys, edit, phra
     out.mkdir()
     config = {"trainer": {"epochs": 2, "batch_size": 64}, "params": {"learning_rate": 0.002}, "seed": 0}
     (out / "config.json").write_text(json.dumps(config))
-    assert resume_settings(out) == {"epochs": 2, "batch_size": 64, "lr": 0.002, "seed": 0}
+    assert resume_settings(out) == {"epochs": 2, "batch_size": 64, "lr": 0.002, "seed": 0, "checkpoint_every": None}
     edit(config)
     (out / "config.json").write_text(json.dumps(config))
     before = sorted(os.listdir(out))
@@ -82,3 +83,24 @@ def test_tampered_config_is_refused_before_training(tmp_path, capsys, edit, phra
     status, _, err = _run(capsys, "--resume", out, "--verbose", 0)
     assert status == 2 and len(err.strip().splitlines()) == 1 and "config.json" in err
     assert sorted(os.listdir(out)) == before  # nothing trained, nothing written
+
+
+def test_checkpoint_every_saves_mid_epoch_and_resume_keeps_it(tmp_path, capsys):
+    import numpy as np
+
+    out = tmp_path / "run"
+    # 1437 training images / batch 256 = 6 batches per epoch: states after batches 4 and at each epoch end.
+    argv = ("--epochs", 1, "--batch-size", 256, "--checkpoint-every", 4, "--out", out, "--verbose", 0)
+    status, _, _ = _run(capsys, *argv)
+    assert status == 0
+    config = json.loads((out / "config.json").read_text())
+    assert config["trainer"]["checkpoint_every"] == 4
+    with np.load(out / "state" / "resume.npz") as state:
+        meta = json.loads(str(state["meta"]))
+    assert meta["checkpoint_every"] == 4 and meta["epoch"] == 1 and meta["batch"] == 0
+    status, _, err = _run(capsys, "--resume", out, "--checkpoint-every", 5, "--verbose", 0)
+    assert status == 2 and "--checkpoint-every" in err and "checkpoint_every=4" in err
+    status, _, _ = _run(capsys, "--resume", out, "--epochs", 2, "--verbose", 0)
+    assert status == 0
+    assert json.loads((out / "config.json").read_text())["trainer"]["checkpoint_every"] == 4
+    assert len(json.loads((out / "history.json").read_text())["loss"]) == 2

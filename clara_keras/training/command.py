@@ -17,6 +17,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=None, help="Random seed (default: 0).")
     parser.add_argument("--out", default=None, help="Run folder (default: runs/<timestamp>).")
     parser.add_argument(
+        "--checkpoint-every",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="Also save the resume state every N batches, so a killed run resumes mid-epoch (default: each epoch).",
+    )
+    parser.add_argument(
         "--resume",
         metavar="RUN_DIR",
         default=None,
@@ -47,12 +54,22 @@ def run(args: argparse.Namespace) -> int:
         from clara_keras.distribute import apply_worker_flags
 
         apply_worker_flags(args.workers, args.task_index)
-    given = {"epochs": args.epochs, "batch_size": args.batch_size, "lr": args.lr, "seed": args.seed}
+    given = {
+        "epochs": args.epochs,
+        "batch_size": args.batch_size,
+        "lr": args.lr,
+        "seed": args.seed,
+        "checkpoint_every": args.checkpoint_every,
+    }
     if args.resume is not None:
         if args.out is not None and os.path.abspath(args.out) != os.path.abspath(args.resume):
             raise ConfigError(f"--resume continues in its own folder; drop --out {args.out!r}.")
         recorded = resume_settings(args.resume)
-        changed = [k for k in ("batch_size", "lr", "seed") if given[k] is not None and given[k] != recorded[k]]
+        changed = [
+            k
+            for k in ("batch_size", "lr", "seed", "checkpoint_every")
+            if given[k] is not None and given[k] != recorded[k]
+        ]
         if changed:
             raise ConfigError(
                 f"--resume keeps the run's settings; {', '.join('--' + k.replace('_', '-') for k in changed)} "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-DEFAULTS = {"epochs": 30, "batch_size": 64, "lr": 2e-3, "seed": 0}
+DEFAULTS = {"epochs": 30, "batch_size": 64, "lr": 2e-3, "seed": 0, "checkpoint_every": None}
 
 
 def _recorded(path, name: str, value, kind: type, low, high):
@@ -23,7 +23,7 @@ def _recorded(path, name: str, value, kind: type, low, high):
 
 
 def resume_settings(run_dir: str) -> dict[str, Any]:
-    """``epochs``, ``batch_size``, ``lr``, ``seed`` recorded in a main-job run folder's ``config.json``.
+    """``epochs``, ``batch_size``, ``lr``, ``seed``, ``checkpoint_every`` recorded in a main-job run folder's ``config.json``.
 
     Each value is checked (type and range): a tampered file is a `CheckpointError` naming it.
     """
@@ -43,6 +43,9 @@ def resume_settings(run_dir: str) -> dict[str, Any]:
         "batch_size": _recorded(path, "batch_size", trainer.get("batch_size", DEFAULTS["batch_size"]), int, 1, 2**20),
         "lr": _recorded(path, "learning_rate", params.get("learning_rate", DEFAULTS["lr"]), float, 1e-12, 10.0),
         "seed": _recorded(path, "seed", config.get("seed", DEFAULTS["seed"]), int, 0, 2**32 - 1),
+        "checkpoint_every": None
+        if trainer.get("checkpoint_every") is None
+        else _recorded(path, "checkpoint_every", trainer["checkpoint_every"], int, 1, 2**31 - 1),
     }
 
 
@@ -55,6 +58,7 @@ def run_main_job(
     verbose: int = 1,
     resume: bool = False,
     distribute: str | None = None,
+    checkpoint_every: int | None = None,
 ) -> dict[str, Any]:
     """Train the digits CNN, keep the best weights by validation loss, test them; write the run folder.
 
@@ -64,7 +68,8 @@ def run_main_job(
     epochs tie on accuracy.
 
     With ``resume=True``, ``out`` is an existing run folder and training
-    continues from its last completed epoch.
+    continues from its last resume state: the last completed epoch or, with
+    ``checkpoint_every=N``, the last of the states saved every N batches.
 
     With ``TF_CONFIG`` set (``clara-keras train --workers ... --task-index I``
     or ``clara-keras launch --local N train``), ``distribute`` defaults to
@@ -102,5 +107,7 @@ def run_main_job(
         batch_size=batch_size,
         verbose=verbose,
         distribute=distribute,
+        checkpoint_every=checkpoint_every,
     )
-    return {**result, "params": {"epochs": epochs, "batch_size": batch_size, "lr": lr, "seed": seed}}
+    params = {"epochs": epochs, "batch_size": batch_size, "lr": lr, "seed": seed, "checkpoint_every": checkpoint_every}
+    return {**result, "params": params}
