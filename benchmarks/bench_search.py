@@ -27,6 +27,7 @@ python benchmarks/bench_search.py --seed-offset 100 --algorithms random annealin
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import sys
@@ -72,6 +73,12 @@ def _extra(parser):
     parser.add_argument("--trials", type=int, default=None, help="trials per search (default: 20, quick: 2)")
     parser.add_argument("--epochs", type=int, default=None, help="epochs per trial (default: 3, quick: 1)")
     parser.add_argument("--algorithms", nargs="+", default=None, choices=ALGORITHMS, help="default: all")
+    parser.add_argument(
+        "--root",
+        default=None,
+        help="search folder to use (default: a new temporary one); a run interrupted part-way continues in its "
+        "folder: searches it finished are reloaded with their recorded wall times, nothing is trained twice",
+    )
 
 
 def trials_to_reach(scores, target):
@@ -110,7 +117,8 @@ def main(argv=None) -> int:
     if args.quick:
         train, val = train.subset(range(300)), val.subset(range(100))
     grid = GRID_QUICK if args.quick else GRID
-    root = tempfile.mkdtemp(prefix="bench_search_")
+    root = args.root or tempfile.mkdtemp(prefix="bench_search_")
+    from clara_keras.errors import SearchError
 
     def search(name, seed, trials=budget):
         extra = {"num_trials": trials}
@@ -139,9 +147,23 @@ def main(argv=None) -> int:
             **space,
             **extra,
         )
-        start = time.perf_counter()
-        opt.fit()
-        seconds = time.perf_counter() - start
+        record = os.path.join(root, f"{name}_{seed}", "bench_seconds.json")
+        stopped = None
+        if os.path.exists(record):  # finished in an earlier, interrupted run of this bench: reload, train nothing
+            opt.fit()
+            with open(record) as f:
+                saved = json.load(f)
+            seconds, stopped = saved["seconds"], saved.get("stopped")
+        else:
+            start = time.perf_counter()
+            try:
+                opt.fit()
+            except SearchError as exc:  # e.g. 3 diverging trials in a row: the search stops; its trials still count
+                stopped = str(exc).split(";")[0]
+                print(f"{name} seed {seed}: stopped early ({stopped})", flush=True)
+            seconds = time.perf_counter() - start
+            with open(record, "w") as f:
+                json.dump({"seconds": seconds, "stopped": stopped}, f)
         rows = opt.results()
         if args.quick or name == "grid":
             rows = rows[:budget]
@@ -151,6 +173,7 @@ def main(argv=None) -> int:
             "statuses": [r["status"] for r in rows],
             "epochs": sum(r["epochs_run"] or 0 for r in rows),
             "seconds": seconds,
+            "stopped": stopped,
             "best": max((s for s in scores if s is not None), default=float("nan")),
         }
 
@@ -229,6 +252,10 @@ def main(argv=None) -> int:
         + ", ".join(f"{k}={v}" for k, v in PRUNER.items())
         + "); same configurations and initial weights as random.",
         "hyperband trials have budgets of 1..epochs epochs (epochs_trained counts them).",
+        "A search that stopped early (3 failed trials in a row, e.g. diverging learning rates) counts with the "
+        "trials it ran: "
+        + (", ".join(f"{n} seed {s['seed']}" for s in per_seed for n, r in s["runs"].items() if r["stopped"]) or "none")
+        + ".",
         f"1-minute load average during the run: {min(loads):.1f} .. {max(loads):.1f} on "
         f"{os.cpu_count()} cores (wall-time ratios are measured per seed, algorithms interleaved).",
     ]
@@ -236,7 +263,10 @@ def main(argv=None) -> int:
     record["per_seed"] = [
         {
             **{k: s[k] for k in ("seed", "target", "order", "load")},
-            **{n: {k: v[k] for k in ("scores", "statuses", "seconds", "epochs")} for n, v in s["runs"].items()},
+            **{
+                n: {k: v[k] for k in ("scores", "statuses", "seconds", "epochs", "stopped")}
+                for n, v in s["runs"].items()
+            },
         }
         for s in per_seed
     ]
