@@ -217,14 +217,6 @@ class _RunRecorder(keras.callbacks.Callback):
             "callbacks": _callback_states(self.callbacks),
         }
 
-    def on_train_batch_end(self, batch, logs=None):
-        if self.every is None:
-            return
-        done = self.start + batch + 1
-        if done - self._last_saved >= self.every and (self.steps is None or done < self.steps):
-            resume_state.save_state(self.trainer.run.state, self.model, self._meta(self._epoch, done), metrics=True)
-            self._last_saved = done
-
     def on_epoch_end(self, epoch, logs=None):
         t = self.trainer
         self._last_saved = self.start = 0
@@ -243,6 +235,27 @@ class _RunRecorder(keras.callbacks.Callback):
         values = values if saved_epoch == epoch else None
         t._best.saved_values = (None, {})
         resume_state.save_state(t.run.state, self.model, self._meta(epoch + 1, 0), values=values)
+
+
+class _BatchRunRecorder(_RunRecorder):
+    """`_RunRecorder` that also writes the resume state every ``every`` training batches.
+
+    A separate class because overriding ``on_train_batch_end`` at all makes
+    Keras dispatch every batch's callbacks synchronously (the step's logs are
+    fetched from the device after each batch); without ``checkpoint_every`` no
+    batch hook exists and training keeps Keras's asynchronous dispatch.
+    """
+
+    def on_train_batch_end(self, batch, logs=None):
+        done = self.start + batch + 1
+        if done - self._last_saved >= self.every and (self.steps is None or done < self.steps):
+            resume_state.save_state(self.trainer.run.state, self.model, self._meta(self._epoch, done), metrics=True)
+            self._last_saved = done
+
+
+def _recorder(trainer, callbacks, restore, every, start, steps) -> _RunRecorder:
+    cls = _RunRecorder if every is None else _BatchRunRecorder
+    return cls(trainer, callbacks, restore, every, start, steps)
 
 
 class Trainer:
@@ -498,7 +511,7 @@ class Trainer:
             # whole epoch; the metric trackers continue from the saved totals, the RNGs from the saved position.
             tail = _data.EpochTail(train_input, initial_epoch, start_batch)
             _build_metrics(self.model, tail[0])
-            recorder = _RunRecorder(self, user_and_best, restore, self.checkpoint_every, start_batch, steps)
+            recorder = _recorder(self, user_and_best, restore, self.checkpoint_every, start_batch, steps)
             setter = _EpochSetter(
                 val_input, rng=(restore["rng"], arrays), metrics=(restore, arrays, self.run.state), mid_epoch=True
             )
@@ -515,7 +528,7 @@ class Trainer:
                 self.stopped_early = self.epochs_completed < self.epochs
                 return self
             restore, arrays = recorder.carry, None
-        recorder = _RunRecorder(self, user_and_best, restore, self.checkpoint_every, 0, steps)
+        recorder = _recorder(self, user_and_best, restore, self.checkpoint_every, 0, steps)
         rng = None
         if restore is not None:
             rng = restore["rng_now"] if "rng_now" in restore else (restore["rng"], arrays)

@@ -213,3 +213,36 @@ def test_resume_with_data_generator_equals_uninterrupted(tmp_path, parts):
     resumed = run(3, tmp_path / "b", resume=True, init_seed=99)
     for a, b in zip(reference, resumed):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("every", [None, 2])
+def test_batch_hooks_only_with_checkpoint_every(tmp_path, parts, monkeypatch, every):
+    """Without checkpoint_every no Trainer callback has a batch-end hook, so Keras keeps its asynchronous
+    dispatch (a batch-end hook makes it fetch every step's logs from the device: 15 % of a digits epoch on JAX)."""
+    train, _, _ = parts
+    model = tiny_model()
+    seen = []
+    real_fit = model.fit
+
+    def fit(*args, callbacks=None, **kwargs):
+        seen.append(keras.callbacks.CallbackList(callbacks, model=model)._async_train)
+        return real_fit(*args, callbacks=callbacks, **kwargs)
+
+    from clara_keras.training import resume_state
+
+    saved = []
+    real_save = resume_state.save_state
+
+    def save_state(path, model, meta, **kwargs):
+        saved.append((meta["epoch"], meta["batch"]))
+        return real_save(path, model, meta, **kwargs)
+
+    monkeypatch.setattr(model, "fit", fit)
+    monkeypatch.setattr(resume_state, "save_state", save_state)
+    Trainer(model, train, epochs=2, batch_size=50, checkpoint_every=every, run_dir=tmp_path, verbose=0).fit()
+    # Keras never dispatches asynchronously on TensorFlow (not thread-safe there): the baseline is an empty list.
+    plain = keras.callbacks.CallbackList([], model=model)._async_train
+    assert seen == [plain and every is None]
+    assert plain == (keras.config.backend() != "tensorflow")
+    # 4 batches per epoch: with every=2 the batch hook saves after batch 2 of each epoch, then the epoch end.
+    assert saved == ([(0, 2), (1, 0), (1, 2), (2, 0)] if every else [(1, 0), (2, 0)])
