@@ -208,7 +208,8 @@ def main(argv=None) -> int:
     best = max((r for r in rows if r["candidate"].startswith("clara")), key=lambda r: r["vs_native_torch"])
     targets = [
         common.target(f"clara ({backend}) vs plain Keras, same backend", by_name["clara"]["vs_plain_keras"], 0.97),
-        common.target(f"best clara setting on {backend} vs native PyTorch", best["vs_native_torch"], 1.4),
+        # The 1.4x target is for the best backend (run_all.py compares them); per backend it is information.
+        common.target(f"best clara setting on {backend} vs native PyTorch", best["vs_native_torch"], 1.4, info=True),
     ]
     if args.variant:  # a diagnostic run (e.g. other XLA flags): no targets
         targets = []

@@ -245,10 +245,12 @@ def main(argv=None) -> int:
             input_steps / arrays_steps,
             1.0,
         ),
+        # Fit time over compute-only time (the model fed pre-decoded arrays): <= 1.10x, i.e. not input-bound.
         common.target(
-            f"DataGenerator vs in-memory arrays end to end ({backend}, info: decoding shares the CPU cores)",
-            common.paired_ratio(times["arrays"], times["DataGenerator"]),
-            0.9,
+            f"DataGenerator fit time / compute-only (in-memory arrays) fit time ({backend})",
+            common.paired_ratio(times["DataGenerator"], times["arrays"]),
+            1.10,
+            higher_is_better=False,
         ),
     ]
     if native == "tf.data":
@@ -269,7 +271,9 @@ def main(argv=None) -> int:
     elif native:
         targets.append(
             common.target(
-                f"DataGenerator vs {native} (info)", common.paired_ratio(times[native], times["DataGenerator"]), 0.9
+                f"DataGenerator vs {native} ({backend})",
+                common.paired_ratio(times[native], times["DataGenerator"]),
+                0.9,
             )
         )
     settings = {

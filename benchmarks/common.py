@@ -316,13 +316,23 @@ def targets_table(targets: Sequence[Mapping[str, Any]]) -> str:
     )
 
 
-def target(name: str, value: float, wanted: float, higher_is_better: bool = True, unit: str = "x") -> dict[str, Any]:
-    """One target record: ``{'name', 'value', 'target', 'status'}``."""
+def target(
+    name: str, value: float, wanted: float, higher_is_better: bool = True, unit: str = "x", info: bool = False
+) -> dict[str, Any]:
+    """One target record: ``{'name', 'value', 'target', 'status'}``.
+
+    ``info=True`` marks a figure shown against a threshold that is not itself a
+    target (e.g. a per-backend ratio when the target is for the best backend):
+    its status reads ``info (met)`` / ``info (below)`` and never ``MISSED``.
+    """
+    status = verdict(value, wanted, higher_is_better)
+    if info:
+        status = "info (met)" if status == "met" else "info (below)"
     return {
         "name": name,
         "value": round(float(value), 4),
         "target": fmt_target(wanted, higher_is_better, unit),
-        "status": verdict(value, wanted, higher_is_better),
+        "status": status,
     }
 
 

@@ -159,6 +159,26 @@ def render_record(record: dict) -> str:
     return "\n\n".join(parts) if parts else "_(no rows)_"
 
 
+def cross_backend_targets(records: list[dict]) -> list[tuple[str, str, dict]]:
+    """Targets over all backends: the best clara backend vs native PyTorch (each backend's run measures its own)."""
+    best = {}
+    for r in records:
+        if r.get("bench") != "backends" or r.get("variant"):
+            continue
+        clara_rows = [row for row in r.get("rows", []) if str(row.get("candidate", "")).startswith("clara")]
+        if clara_rows:
+            best[r.get("backend", "?")] = max(float(row["vs_native_torch"]) for row in clara_rows)
+    if not best:
+        return []
+    winner = max(best, key=best.get)
+    name = (
+        f"best clara backend vs native PyTorch ({winner}; "
+        + ", ".join(f"{b} {v:.2f}" for b, v in sorted(best.items()))
+        + ")"
+    )
+    return [("backends", "all", common.target(name, best[winner], 1.4))]
+
+
 def build_report(records: list[dict], runs: list[dict], quick: bool) -> str:
     """The Markdown page: a summary of all targets, then one section per bench with one table per backend."""
     lines = [
@@ -198,6 +218,7 @@ def build_report(records: list[dict], runs: list[dict], quick: bool) -> str:
     targets = [
         (r["bench"], r.get("backend", ""), t) for r in records for t in r.get("targets", []) if isinstance(t, dict)
     ]
+    targets += cross_backend_targets(records)
     if targets:
         lines += ["## Targets", ""]
         lines.append(

@@ -68,7 +68,7 @@ def test_quick_run_writes_valid_json(module_name, tmp_path):
             assert math.isfinite(row[key]) and row[key] > 0, (key, row)
         assert all(t > 0 for t in row.get("times_s", [1.0]))
     for t in record["targets"]:
-        assert t["status"] in ("met", "MISSED")
+        assert t["status"] in ("met", "MISSED", "info (met)", "info (below)")
         assert math.isfinite(t["value"])
     # run_all renders it: one section titled after the bench, every row's candidate in the table.
     run_all = importlib.import_module("run_all")
@@ -118,6 +118,30 @@ def test_report_lists_targets_and_failed_runs(tmp_path):
     assert run_all.declared_backends(script) == ("tensorflow", "torch")
     script.write_text("import os\n")
     assert run_all.declared_backends(script) == run_all.ALL_BACKENDS
+
+
+def test_best_backend_target_spans_backends_and_per_backend_rows_are_info():
+    run_all = importlib.import_module("run_all")
+    assert common.target("x", 0.5, 1.4, info=True)["status"] == "info (below)"
+    assert common.target("x", 1.5, 1.4, info=True)["status"] == "info (met)"
+
+    def record(backend, ratios, variant=None):
+        rows = [{"candidate": name, "vs_native_torch": r} for name, r in ratios.items()]
+        return {"bench": "backends", "backend": backend, "variant": variant, "rows": rows}
+
+    records = [
+        record("jax", {"clara": 1.1, "keras": 2.0}),
+        record("tensorflow", {"clara": 1.3, "clara_jit": 1.45}),
+        record("torch", {"clara": 0.8}),
+        record("jax", {"clara": 9.0}, variant="diagnostic"),  # a variant never wins
+        {"bench": "overhead", "backend": "jax", "rows": [{"candidate": "clara", "vs_native_torch": 5.0}]},
+    ]
+    [(bench, backend, t)] = run_all.cross_backend_targets(records)
+    assert (bench, backend, t["value"], t["status"]) == ("backends", "all", 1.45, "met")
+    assert "tensorflow; jax 1.10, tensorflow 1.45, torch 0.80" in t["name"]
+    [(_, _, t)] = run_all.cross_backend_targets(records[:1] + records[2:])
+    assert (t["value"], t["status"]) == (1.1, "MISSED")
+    assert run_all.cross_backend_targets(records[-1:]) == []
 
 
 def test_interleaved_budget_stops_after_min_reps():
