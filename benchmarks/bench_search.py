@@ -45,6 +45,7 @@ BENCH = "search"
 # One backend in the full run (`run_all.py` reads this literal): a search is the same code on
 # every backend, and torch is the quickest on these small CPU models.
 BACKENDS = ("torch",)
+TIMEOUT_S = 3600  # run_all.py's limit for the full run (about 20 minutes on 2 quiet cores; 900 s is too short)
 SPACE = {
     "optimizer": "sgd",
     "lr": (1e-4, 0.5, "log"),
@@ -150,7 +151,8 @@ def main(argv=None) -> int:
         record = os.path.join(root, f"{name}_{seed}", "bench_seconds.json")
         stopped = None
         if os.path.exists(record):  # finished in an earlier, interrupted run of this bench: reload, train nothing
-            opt.fit()
+            # (no fit(): results() reads the search from its folder, and a search that stopped early would
+            # otherwise start a new trial)
             with open(record) as f:
                 saved = json.load(f)
             seconds, stopped = saved["seconds"], saved.get("stopped")

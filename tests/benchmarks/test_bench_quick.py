@@ -118,6 +118,8 @@ def test_report_lists_targets_and_failed_runs(tmp_path):
     assert run_all.declared_backends(script) == ("tensorflow", "torch")
     script.write_text("import os\n")
     assert run_all.declared_backends(script) == run_all.ALL_BACKENDS
+    # the search's full run declares its own, longer limit (read without importing the file)
+    assert run_all._module_literal(BENCH_DIR / "bench_search.py", "TIMEOUT_S") >= 1800
 
 
 def test_best_backend_target_spans_backends_and_per_backend_rows_are_info():
