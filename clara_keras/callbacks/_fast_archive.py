@@ -38,6 +38,7 @@ import keras
 import numpy as np
 
 from clara_keras import io_utils
+from clara_keras.backend_utils import variable_to_numpy
 
 _CONFIG, _METADATA, _WEIGHTS = "config.json", "metadata.json", "model.weights.h5"
 
@@ -80,6 +81,7 @@ class ModelArchive:
     def __init__(self, model):
         self._model = weakref.ref(model)  # the module's cache is keyed weakly by the model: no cycle back to it
         self._template = None  # (config bytes, weights bytes, [(dataset name, variable index)])
+        self._buffer = None  # the weights file of the last fast save, patched in place by the next one
         self._variables_key = None
         self._optimizer_config = None
         self.fast_saves = 0
@@ -103,7 +105,7 @@ class ModelArchive:
 
     # -- learning the layout ---------------------------------------------------------------------
     def _learn(self, path: Path, variables, key) -> None:
-        self._template = None
+        self._template = self._buffer = None
         try:
             with zipfile.ZipFile(path) as archive:
                 if sorted(archive.namelist()) != sorted([_CONFIG, _METADATA, _WEIGHTS]):
@@ -165,14 +167,19 @@ class ModelArchive:
     def _write_fast(self, path: Path, variables) -> None:
         config, weights, mapping = self._template
         # Keras stores each variable as one contiguous, uncompressed HDF5 dataset: its bytes sit at a fixed
-        # offset of the file, so the new file is the kept one with those byte ranges overwritten.
-        buffer = bytearray(weights)
+        # offset of the file, so the new file is the kept one with those byte ranges overwritten. The
+        # buffer is kept between saves (every mapped range is overwritten each time, the rest never
+        # changes) and written as it is: no per-save copy of the whole file.
+        if self._buffer is None:
+            self._buffer = bytearray(weights)
+        buffer = self._buffer
         values = {}
         for _, index, offset, nbytes, dtype in mapping:
-            data = np.asarray(keras.ops.convert_to_numpy(variables[index]), dtype=dtype, order="C")
+            data = np.asarray(variable_to_numpy(variables[index]), dtype=dtype, order="C")
             if data.nbytes != nbytes:
+                self._buffer = None  # a range may be half-written: start from the template next time
                 raise ValueError(f"variable {index} changed size")
-            buffer[offset : offset + nbytes] = data.tobytes()
+            buffer[offset : offset + nbytes] = memoryview(data).cast("B")
             values[id(variables[index])] = data
         self.last_values = values  # what was just read: a resume state written right after need not read it again
         metadata = json.dumps(
@@ -186,7 +193,7 @@ class ModelArchive:
                 with zipfile.ZipFile(out, "w") as archive:
                     archive.writestr(_METADATA, metadata)
                     archive.writestr(_CONFIG, config)
-                    archive.writestr(_WEIGHTS, bytes(buffer))
+                    archive.writestr(_WEIGHTS, buffer)
                 out.flush()
                 os.fsync(out.fileno())
             os.replace(tmp, path)
