@@ -6,8 +6,16 @@ The target row times what a resumable run pays: ``clara_keras.training.Trainer``
 ``loss`` improves, which on these short runs is nearly every epoch: the worst
 case) against ``model.fit`` without any checkpoint (``"none"``) on the input
 the Trainer feeds ``fit`` (its seeded, per-epoch shuffled array batches), so the
-ratio isolates the checkpoints. Both train ``EPOCHS`` epochs per repetition, so the Trainer's
-once-per-run set-up (run folder, ``config.json``) is in the ratio too.
+ratio isolates the checkpoints. Both train ``EPOCHS`` epochs per repetition. The target is the
+*epoch* time: a clock callback in every run marks each epoch's start and the end of training, so
+an epoch's time includes every callback's ``on_epoch_end`` (the checkpoint writes) but not the
+once-per-run set-up of ``fit`` and of the Trainer (run folder, ``config.json``, data adapters),
+which is reported next to it (``setup_s``, and ``run_vs_none``: the whole runs' ratio).
+
+The target row is the *in-run* ratio: in the same Trainer runs, the epoch time over the epoch
+time minus the time spent inside the checkpoint hooks (``BestModelCheckpoint`` and the run
+recorder's epoch end). Numerator and denominator come from the same runs, so run-to-run variation
+cancels; the Trainer-vs-plain-fit ratio from separate, interleaved runs is its cross-check (info).
 
 Per-epoch references, each a callback saving the whole model in ``on_epoch_end``:
 ``BestModelCheckpoint``'s writer (``clara_keras.callbacks._fast_archive.ModelArchive``, one per model:
@@ -151,7 +159,9 @@ def main(argv=None) -> int:
             checkpoint_s: list[float] = []  # time inside the Trainer's checkpoint hooks, per trainer run
             runs = {}
             models = {}
+            clocks = {c: common.epoch_clock(keras) for c in candidates}  # per run: first epoch start -> train end
             for cand in candidates:
+                clock = clocks[cand]
                 keras.utils.set_random_seed(0)
                 model = build()
                 model.set_params({"optimizer": opt, "learning_rate": lr, "batch_size": batch})
@@ -161,19 +171,26 @@ def main(argv=None) -> int:
                     counter = [0]
                     _time_checkpoint_hooks(checkpoint_s)
 
-                    def run(model=model, x=x, y=y, batch=batch, counter=counter, name=name):
+                    def run(model=model, x=x, y=y, batch=batch, counter=counter, name=name, clock=clock):
                         counter[0] += 1
                         run_dir = Path(tmp) / f"{name}_trainer_{counter[0]}"
                         Trainer(
-                            model, (x, y), epochs=EPOCHS, monitor="loss", batch_size=batch, run_dir=run_dir, verbose=0
+                            model,
+                            (x, y),
+                            epochs=EPOCHS,
+                            monitor="loss",
+                            batch_size=batch,
+                            run_dir=run_dir,
+                            verbose=0,
+                            callbacks=[clock],
                         ).fit()
 
                 else:
-                    callbacks = []
+                    callbacks = [clock]
                     if cand != "none":
                         suffix = ".weights.h5" if cand == "atomic_save_weights" else ".keras"
                         path = Path(tmp) / f"{name}_{cand}{suffix}"
-                        callbacks = [_saving_callback(keras, savers[cand], path, save_times[cand])]
+                        callbacks.append(_saving_callback(keras, savers[cand], path, save_times[cand]))
 
                     # The input the Trainer feeds `fit` (its seeded per-epoch order), so the ratio is the checkpoints'.
                     batches = ArrayBatches(x, y, batch_size=batch, shuffle=True, seed=0)
@@ -183,6 +200,7 @@ def main(argv=None) -> int:
 
                 runs[cand] = run
             times = common.interleaved(runs, reps=reps, warmup=1)
+            epochs_s = {c: clock.runs[-len(times[c]) :] for c, clock in clocks.items()}  # the warm-up run dropped
             trainer_run = Path(tmp) / f"{name}_trainer_1"
             settings["workloads"][name] = {
                 "samples": len(x),
@@ -193,23 +211,26 @@ def main(argv=None) -> int:
                 "resume_state_bytes": (trainer_run / "state" / "resume.npz").stat().st_size,
             }
             for cand, t in times.items():
-                s = common.summarize(t)
+                e = epochs_s[cand]
+                s = common.summarize(e)
                 saves = save_times.get(cand) or []
                 rows.append(
                     {
                         "workload": name,
                         "candidate": cand,
                         "s_per_epoch": s["median_s"] / EPOCHS,
-                        "time_vs_none": common.paired_ratio(t, times["none"]),
+                        "time_vs_none": common.paired_ratio(e, epochs_s["none"]),
                         "save_s_median": common.median(saves[1:] or saves) if saves else 0.0,
+                        "setup_s": common.median([a - b for a, b in zip(t, e)]),
+                        "run_vs_none": common.paired_ratio(t, times["none"]),
                         "spread": s["spread"],
-                        "times_s": t,
+                        "times_s": e,
                     }
                 )
-            # In-run share: the same Trainer runs' wall time over that time minus their checkpoint hooks' time
+            # In-run share: the same Trainer runs' epoch time over that time minus their checkpoint hooks' time
             # (one measurement, so machine load hits both sides alike). The warm-up run is excluded.
             spent = checkpoint_s[1:]
-            in_run = [t / (t - c) for t, c in zip(times["trainer"], spent)]
+            in_run = [t / (t - c) for t, c in zip(epochs_s["trainer"], spent)]
             rows.append(
                 {
                     "workload": name,
@@ -223,35 +244,51 @@ def main(argv=None) -> int:
             )
             targets.append(
                 common.target(
-                    f"{name}: Trainer run time / the same run without its checkpoint writes, in-run ({backend})",
+                    f"{name}: epoch time with the Trainer's crash-safe checkpoints / without them, in-run ({backend})",
                     common.median(in_run),
                     TARGET,
                     False,
                 )
             )
-            ratio = common.paired_ratio(times["trainer"], times["none"])
+            ratio = common.paired_ratio(epochs_s["trainer"], epochs_s["none"])
             targets.append(
+                # Cross-check from separate runs (Trainer vs plain fit, interleaved): it agrees with the in-run
+                # figure within 0.01 where epochs are steady (JAX, torch), but TensorFlow's epochs of the same
+                # work vary by up to 2x from run to run here, more than the 5 % to resolve: information.
                 common.target(
-                    f"{name}: epoch time with the Trainer's crash-safe checkpoints / without ({backend})",
+                    f"{name}: cross-check, Trainer epochs / plain fit epochs, separate runs ({backend})",
                     ratio,
                     TARGET,
                     False,
+                    info=True,
                 )
             )
     notes = [
         "time vs none = epoch time ratio (lower is better), median of interleaved pairs; "
-        f"each repetition trains {EPOCHS} epochs.",
+        f"each repetition trains {EPOCHS} epochs; an epoch's time includes every callback's on_epoch_end "
+        "(the checkpoint writes).",
+        "set-up s = a run's wall time minus its epochs (fit's and the Trainer's once-per-run set-up); "
+        "run vs none = the whole runs' time ratio, set-up included.",
         "trainer = clara_keras.training.Trainer: resume state + history every epoch, best.keras when loss improves.",
-        "in-run = the Trainer runs' wall time / (wall time - time inside its checkpoint hooks): the checkpoints' "
-        "own cost, measured inside the same runs (insensitive to load drifts between separate runs).",
+        "in-run (the target) = the Trainer runs' epoch time / (epoch time - time inside its checkpoint hooks): "
+        "the checkpoints' own cost, measured inside the same runs (insensitive to run-to-run variation).",
         "save s = median time of one save inside on_epoch_end (the first save, which warms the code path, excluded).",
     ]
     record = common.result(BENCH, args.quick, settings, rows, targets, notes)
     path = common.write_result(record, args.out)
     table = common.markdown_table(
-        ["workload", "checkpoint", "s/epoch", "time vs none", "save s", "spread"],
+        ["workload", "checkpoint", "s/epoch", "time vs none", "save s", "set-up s", "run vs none", "spread"],
         [
-            [r["workload"], r["candidate"], r["s_per_epoch"], r["time_vs_none"], r["save_s_median"], r["spread"]]
+            [
+                r["workload"],
+                r["candidate"],
+                r["s_per_epoch"],
+                r["time_vs_none"],
+                r["save_s_median"],
+                r.get("setup_s", ""),
+                r.get("run_vs_none", ""),
+                r["spread"],
+            ]
             for r in rows
         ],
     )

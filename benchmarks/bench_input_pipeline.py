@@ -196,6 +196,24 @@ def main(argv=None) -> int:
     gen = DataGenerator(data, batch_size=batch_size, preprocess=preprocess, seed=seed, workers=args.workers)
     m_gen = new_model()
     candidates["DataGenerator"] = lambda: m_gen.fit(gen, epochs=1, verbose=0)
+    if not quick:
+        # The other ways of running the same generator: worker processes instead of threads (no GIL shared
+        # with a Python-level training step), and no workers at all (each batch read between two steps).
+        gen_mp = DataGenerator(
+            data,
+            batch_size=batch_size,
+            preprocess=preprocess,
+            seed=seed,
+            workers=args.workers,
+            use_multiprocessing=True,
+        )
+        m_gen_mp = new_model()
+        candidates["DataGenerator (processes)"] = lambda: m_gen_mp.fit(gen_mp, epochs=1, verbose=0)
+        gen_sync = DataGenerator(data, batch_size=batch_size, preprocess=preprocess, seed=seed, workers=1)
+        m_gen_sync = new_model()
+        candidates["DataGenerator (workers=1, in the fit thread)"] = lambda: m_gen_sync.fit(
+            gen_sync, epochs=1, verbose=0
+        )
 
     native = None
     if backend == "tensorflow":

@@ -144,6 +144,18 @@ def test_best_backend_target_spans_backends_and_per_backend_rows_are_info():
     [(_, _, t)] = run_all.cross_backend_targets(records[:1] + records[2:])
     assert (t["value"], t["status"]) == (1.1, "MISSED")
     assert run_all.cross_backend_targets(records[-1:]) == []
+    # the roofline: a backend whose own sanity check failed (fraction > 1: peak measured too low) is left out
+    roof = [
+        {"bench": "roofline", "backend": "jax", "rows": [{"candidate": "clara", "fraction_of_peak": 0.6}]},
+        {
+            "bench": "roofline",
+            "backend": "torch",
+            "rows": [{"candidate": "clara", "fraction_of_peak": 1.2}],
+            "targets": [{"name": "sanity: every fraction of peak <= 1 (torch)", "status": "MISSED"}],
+        },
+    ]
+    [(bench, _, t)] = run_all.cross_backend_targets(roof)
+    assert (bench, t["value"], t["status"]) == ("roofline", 0.6, "MISSED") and "torch" not in t["name"]
 
 
 def test_interleaved_budget_stops_after_min_reps():
@@ -177,7 +189,7 @@ def test_roofline_peak_is_best_of_bursts_and_flags_fractions_above_one():
     assert by["numpy_matmul"]["one_core_x_cores_gflops"] == 80.0
     assert by["clara"]["fraction_of_peak"] == 0.5  # 50 GFLOP/s best epoch / 100 best matmul
     assert by["keras"]["fraction_of_peak"] == 0.2
-    assert [t["status"] for t in targets] == ["MISSED", "met"]
+    assert [t["status"] for t in targets] == ["info (below)", "met"]  # per backend: info (run_all judges the best)
     # an epoch faster than the "peak" means the peak was measured too low: the sanity target says so
     _, targets, _ = roofline.roofline_rows(
         {"clara": [0.5]}, 100e9, {"all_cores": (100e9, [1.0]), "one_core": (1e9, [1.0])}, "jax", 2
