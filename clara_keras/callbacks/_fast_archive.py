@@ -38,7 +38,7 @@ import keras
 import numpy as np
 
 from clara_keras import io_utils
-from clara_keras.backend_utils import variable_to_numpy
+from clara_keras.backend_utils import to_numpy
 
 _CONFIG, _METADATA, _WEIGHTS = "config.json", "metadata.json", "model.weights.h5"
 
@@ -175,7 +175,7 @@ class ModelArchive:
         buffer = self._buffer
         values = {}
         for _, index, offset, nbytes, dtype in mapping:
-            data = np.asarray(variable_to_numpy(variables[index]), dtype=dtype, order="C")
+            data = np.asarray(to_numpy(variables[index]), dtype=dtype, order="C")
             if data.nbytes != nbytes:
                 self._buffer = None  # a range may be half-written: start from the template next time
                 raise ValueError(f"variable {index} changed size")

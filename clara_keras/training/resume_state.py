@@ -31,7 +31,7 @@ import numpy as np
 from clara_keras import io_utils
 from clara_keras.backend_utils import get_global_rng_state
 from clara_keras.backend_utils import set_global_rng_state
-from clara_keras.backend_utils import variable_to_numpy
+from clara_keras.backend_utils import to_numpy
 from clara_keras.errors import CheckpointError
 
 __all__ = [
@@ -93,7 +93,7 @@ def save_state(
 
     def read(v):
         cached = values.get(id(v))
-        return cached if cached is not None else variable_to_numpy(v)
+        return cached if cached is not None else to_numpy(v)
 
     arrays: dict[str, np.ndarray] = {}
     for i, v in enumerate(model.variables):
